@@ -1,0 +1,64 @@
+#!/bin/sh
+# Provisions the real components the Hybridge tests use, from Debian packages, and starts
+# what must run. Idempotent: run it as often as you like; what is there is left alone.
+#
+#   itests/provision/provision.sh
+#
+# For issue 2 (foundation): Mosquitto clients (to drive the gateway's local broker) and a
+# Mosquitto broker as the external peer on 127.0.0.1:${HYBRIDGE_PEER_MQTT_PORT:-18831}.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+state=${HYBRIDGE_PROVISION_STATE:-/var/tmp/hybridge-itests}
+peer_port=${HYBRIDGE_PEER_MQTT_PORT:-18831}
+
+say() { printf '[provision] %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    say "need root for: $*"; exit 1; fi
+}
+
+if ! command -v bash >/dev/null; then say "bash is required"; exit 1; fi
+port_open() { bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# --- Debian packages -------------------------------------------------------------------
+missing=""
+for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub; do
+  pkg=${pair%%:*}; bin=${pair#*:}
+  [ -x "$bin" ] || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  say "installing:$missing"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  # the package's own broker (port 1883) would collide with the gateway's default port
+  as_root sh -c 'invoke-rc.d mosquitto stop >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true'
+else
+  say "Debian packages present: mosquitto mosquitto-clients"
+fi
+
+# --- external peer broker (Mosquitto) --------------------------------------------------
+mkdir -p "$state/peer"
+if port_open "$peer_port"; then
+  say "peer Mosquitto already listens on 127.0.0.1:$peer_port"
+else
+  rm -f "$state/peer/passwords"
+  touch "$state/peer/passwords" && chmod 0600 "$state/peer/passwords"
+  mosquitto_passwd -b "$state/peer/passwords" hybridge-peer peer-pass
+  sed -e "s#@PORT@#$peer_port#" -e "s#@STATE@#$state/peer#" "$here/peer-mosquitto.conf" >"$state/peer/mosquitto.conf"
+  # as root, Mosquitto drops to its own user: that user must own its state
+  if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then chown -R mosquitto "$state/peer"; fi
+  mosquitto -c "$state/peer/mosquitto.conf" -d
+  i=0
+  until port_open "$peer_port"; do
+    i=$((i + 1)); [ "$i" -lt 100 ] || { say "peer Mosquitto did not start; see $state/peer/mosquitto.log"; exit 1; }
+    sleep 0.1
+  done
+  say "peer Mosquitto started on 127.0.0.1:$peer_port (user hybridge-peer)"
+fi
+
+# --- build tools -----------------------------------------------------------------------
+java -version 2>&1 | head -1 | sed 's/^/[provision] /'
+mvn -v 2>/dev/null | head -1 | sed 's/^/[provision] /'
+say "ready"

@@ -1,0 +1,95 @@
+package io.hybridge.itests.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.hybridge.itests.support.GatewayProcess;
+
+/** Every console page needs the admin password; there is no well-known default. */
+class ConsoleSecurityIT {
+
+    private static final List<String> PAGES = List.of("/system/console", "/system/console/bundles",
+            "/system/console/bundles.json", "/system/console/configMgr", "/system/console/components",
+            "/system/console/device");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void refusesMissingAndWrongCredentialsAndAcceptsTheRightOnes() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.install(dir, "gw").env("HYBRIDGE_ADMIN_PASSWORD", "itest-Secret-1")
+                .startAndAwaitReady()) {
+            for (String page : PAGES) {
+                var anonymous = gateway.console("").get(page);
+                assertThat(anonymous.statusCode()).as("no credentials on %s", page).isEqualTo(401);
+            }
+            var noHeader = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(gateway.url("/system/console/bundles")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(noHeader.statusCode()).isEqualTo(401);
+            assertThat(noHeader.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("Basic realm="));
+
+            assertThat(gateway.console("admin").get("/system/console/bundles").statusCode())
+                    .as("the console's built-in admin/admin must not work").isEqualTo(401);
+            assertThat(gateway.console("wrong").get("/system/console/bundles").statusCode()).isEqualTo(401);
+
+            for (String page : PAGES) {
+                assertThat(gateway.console("itest-Secret-1").get(page).statusCode()).as("admin on %s", page)
+                        .isIn(200, 302);
+            }
+            assertThat(gateway.log()).contains("web console login failed for user 'admin' from 127.0.0.1");
+        }
+    }
+
+    @Test
+    void rateLimitsRepeatedFailedLogins() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.install(dir, "gw").env("HYBRIDGE_ADMIN_PASSWORD", "itest-Secret-2")
+                .startAndAwaitReady()) {
+            for (int i = 1; i <= 5; i++) {
+                assertThat(gateway.console("guess-" + i).get("/system/console/bundles").statusCode())
+                        .as("failed attempt %d", i).isEqualTo(401);
+            }
+            var locked = gateway.console("guess-6").get("/system/console/bundles");
+            assertThat(locked.statusCode()).isEqualTo(429);
+            assertThat(locked.headers().firstValue("Retry-After")).isPresent();
+            // while locked out even the right password waits: a guesser learns nothing
+            assertThat(gateway.console("itest-Secret-2").get("/system/console/bundles").statusCode()).isEqualTo(429);
+            assertThat(gateway.log()).contains("(5 failure(s) in a row)");
+        }
+    }
+
+    @Test
+    void generatesAPasswordOnFirstStartReadableByTheOwnerOnly() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.install(dir, "gw").startAndAwaitReady()) {
+            Path passwordFile = gateway.home().resolve("var/admin.password");
+            Path hashFile = gateway.home().resolve("var/security/admin.hash");
+            String password = io.hybridge.itests.support.Wait.until("var/admin.password written",
+                    java.time.Duration.ofSeconds(30), () -> {
+                        try {
+                            return Files.exists(passwordFile) ? Files.readString(passwordFile).trim() : null;
+                        } catch (java.io.IOException e) {
+                            return null;
+                        }
+                    });
+            assertThat(password).hasSizeGreaterThanOrEqualTo(16);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hashFile))).isEqualTo("rw-------");
+            assertThat(Files.readString(hashFile)).startsWith("pbkdf2-sha512$").doesNotContain(password);
+            assertThat(gateway.log()).contains(passwordFile.toString()).doesNotContain(password);
+            assertThat(gateway.console(password).get("/system/console/bundles").statusCode()).isEqualTo(200);
+
+            gateway.stop();
+            gateway.startAndAwaitReady();
+            assertThat(Files.readString(passwordFile).trim()).as("generated once, kept across restarts").isEqualTo(password);
+            assertThat(gateway.console(password).get("/system/console/bundles").statusCode()).isEqualTo(200);
+        }
+    }
+}
