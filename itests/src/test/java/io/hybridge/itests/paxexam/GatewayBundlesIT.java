@@ -6,9 +6,9 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
@@ -91,11 +91,12 @@ public class GatewayBundlesIT {
         return options(
                 systemProperty("org.ops4j.pax.url.mvn.localRepository").value(System.getProperty("user.home") + "/.m2/repository"),
                 systemProperty("org.ops4j.pax.url.mvn.repositories").value("https://repo1.maven.org/maven2@id=central"),
-                frameworkProperty("org.osgi.framework.system.packages.extra").value(
-                        "org.slf4j;version=" + slf4j + ",org.slf4j;version=1.7.36,org.slf4j.spi;version=" + slf4j
-                                + ",org.slf4j.event;version=" + slf4j + ",org.slf4j.helpers;version=" + slf4j
-                                + ",org.slf4j.helpers;version=1.7.36,ch.qos.logback.classic;version=" + logback
-                                + ",ch.qos.logback.classic.spi;version=" + logback + ",sun.misc"),
+                // what bin/hybridge's framework exports from the class path (Logback behind SLF4J);
+                // added to, not replacing, the packages Pax Exam itself exports
+                systemPackages("org.slf4j;version=" + slf4j, "org.slf4j;version=1.7.36", "org.slf4j.spi;version=" + slf4j,
+                        "org.slf4j.event;version=" + slf4j, "org.slf4j.helpers;version=" + slf4j,
+                        "org.slf4j.helpers;version=1.7.36", "ch.qos.logback.classic;version=" + logback,
+                        "ch.qos.logback.classic.spi;version=" + logback, "sun.misc"),
                 frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())),
                 frameworkProperty("hybridge.mqtt.port").value(Integer.toString(freePort())),
                 frameworkProperty("hybridge.var").value(work.resolve("var").toString()),
@@ -103,7 +104,6 @@ public class GatewayBundlesIT {
                 frameworkProperty("hybridge.device.profiles.dir").value(dist.resolve("etc/device-profiles").toString()),
                 frameworkProperty("felix.fileinstall.dir").value(work.resolve("deploy").toString()),
                 frameworkProperty("felix.webconsole.security.providers").value("hybridge"),
-                frameworkStartLevel(3),
                 composite(bundles.toArray(new Option[0])),
                 junitBundles());
     }

@@ -32,7 +32,7 @@ public final class ConsoleClient {
 
     ConsoleClient(GatewayProcess gateway, String user, String password) {
         this.gateway = gateway;
-        this.authorization = "Basic " + Base64.getEncoder()
+        this.authorization = password == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -102,8 +102,8 @@ public final class ConsoleClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(gateway.url(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", authorization);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(gateway.url(path)).timeout(Duration.ofSeconds(30));
+        return authorization == null ? builder : builder.header("Authorization", authorization);
     }
 
     private HttpResponse<String> send(HttpRequest request) {

@@ -169,6 +169,7 @@ public final class GatewayProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 
+    /** A console client logging in as admin; a null password sends no credentials at all. */
     public ConsoleClient console(String password) {
         return new ConsoleClient(this, "admin", password);
     }
