@@ -25,15 +25,24 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class Main {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     /** How long a clean shutdown may take before the JVM exits anyway. */
     private static final long STOP_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
 
     private Main() {
     }
 
+    private static Logger log() {
+        return LoggerFactory.getLogger(Main.class);
+    }
+
     public static void main(String[] args) throws Exception {
-        long launchedAt = System.currentTimeMillis();
+        // measured from the JVM's start, so that JVM and class-loading costs show in the figure
+        long launchedAt = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        // Configuring Logback takes as long as initializing Felix; do both at once. Loggers
+        // asked for meanwhile are SLF4J substitutes that deliver once Logback is ready.
+        Thread loggingInit = new Thread(LoggerFactory::getILoggerFactory, "hybridge-logging-init");
+        loggingInit.setDaemon(true);
+        loggingInit.start();
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Path home = Path.of(System.getProperty("hybridge.home", ".")).toAbsolutePath().normalize();
@@ -42,7 +51,7 @@ public final class Main {
             exitCode = run(home, launchedAt);
         } catch (IllegalArgumentException | java.io.IOException e) {
             // configuration problems: say what is wrong, no stack trace
-            LOG.error("Hybridge cannot start: {}", e.getMessage());
+            log().error("Hybridge cannot start: {}", e.getMessage());
             exitCode = 2;
         }
         System.exit(exitCode);
@@ -56,6 +65,8 @@ public final class Main {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
 
             framework.init();
+            StartupProfile profile = StartupProfile.attach(framework.getBundleContext());
+            log().debug("framework initialized {} ms after launch", System.currentTimeMillis() - launchedAt);
             List<FeatureDocument> features = new ArrayList<>();
             for (String name : properties.features()) {
                 Path file = home.resolve("etc/features").resolve(name + ".json");
@@ -70,8 +81,10 @@ public final class Main {
                     bundle.start(); // marks it persistently started; runs when its start level is reached
                 }
             }
+            log().debug("feature bundles in place {} ms after launch", System.currentTimeMillis() - launchedAt);
             framework.start();
-            LOG.info("Hybridge framework started in {} ms (features {}, home {})",
+            profile.report(framework.getBundleContext());
+            log().info("Hybridge framework started in {} ms (features {}, home {})",
                     System.currentTimeMillis() - launchedAt, properties.features(), home);
 
             FrameworkEvent event = framework.waitForStop(0);
@@ -81,15 +94,15 @@ public final class Main {
                 // the JVM is already exiting through the hook
             }
             if (event.getType() == FrameworkEvent.STOPPED_UPDATE) {
-                LOG.info("framework updated: restarting");
+                log().info("framework updated: restarting");
                 launchedAt = System.currentTimeMillis();
                 continue;
             }
             if (event.getType() == FrameworkEvent.ERROR) {
-                LOG.error("framework stopped with an error", event.getThrowable());
+                log().error("framework stopped with an error", event.getThrowable());
                 return 1;
             }
-            LOG.info("Hybridge stopped");
+            log().info("Hybridge stopped");
             return 0;
         }
     }
@@ -103,15 +116,15 @@ public final class Main {
     private static void stop(Framework framework) {
         try {
             if ((framework.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
-                LOG.info("stopping Hybridge");
+                log().info("stopping Hybridge");
                 framework.stop();
                 FrameworkEvent event = framework.waitForStop(STOP_TIMEOUT_MS);
                 if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
-                    LOG.warn("framework did not stop within {} ms; exiting anyway", STOP_TIMEOUT_MS);
+                    log().warn("framework did not stop within {} ms; exiting anyway", STOP_TIMEOUT_MS);
                 }
             }
         } catch (BundleException | InterruptedException e) {
-            LOG.warn("clean shutdown failed", e);
+            log().warn("clean shutdown failed", e);
         }
     }
 
