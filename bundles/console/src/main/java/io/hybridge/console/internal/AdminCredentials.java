@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Basic authentication sends the password with every request, and PBKDF2 is slow by
  * design; so a verified password is remembered as a keyed SHA-256 digest (the key is
- * random per process) and later requests compare against that.
+ * random per process) and later requests compare against that. For the same reason a
+ * password from the environment is compared with the stored hash at the first login, not
+ * at start-up, where a quarter second of hashing would delay every boot of the gateway.
  */
 final class AdminCredentials {
 
@@ -33,12 +35,19 @@ final class AdminCredentials {
     private static final Logger LOG = LoggerFactory.getLogger(AdminCredentials.class);
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-    private final PasswordHash hash;
     private final byte[] pepper = new byte[32];
+    private final Path hashFile;
+    private final int iterations;
+    /** The environment's password until it has been reconciled with the stored hash. */
+    private String fromEnvironment;
+    private PasswordHash hash;
     private volatile byte[] verifiedDigest;
 
-    private AdminCredentials(PasswordHash hash) {
+    private AdminCredentials(PasswordHash hash, String fromEnvironment, Path hashFile, int iterations) {
         this.hash = hash;
+        this.fromEnvironment = fromEnvironment;
+        this.hashFile = hashFile;
+        this.iterations = iterations;
         new SecureRandom().nextBytes(pepper);
     }
 
@@ -54,15 +63,9 @@ final class AdminCredentials {
         PasswordHash stored = Files.isRegularFile(hashFile) ? PasswordHash.parse(Files.readString(hashFile)) : null;
 
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
-            char[] password = fromEnvironment.toCharArray();
-            if (stored == null || !stored.matches(password)) {
-                stored = PasswordHash.create(password, iterations);
-                writeOwnerOnly(hashFile, stored.encode());
-                LOG.info("web console password of '{}' set from HYBRIDGE_ADMIN_PASSWORD", USER);
-            }
             // a generated password that no longer applies must not linger on disk
             Files.deleteIfExists(passwordFile);
-            return new AdminCredentials(stored);
+            return new AdminCredentials(stored, fromEnvironment, hashFile, iterations);
         }
         if (stored == null) {
             String generated = generate(20);
@@ -74,10 +77,29 @@ final class AdminCredentials {
         } else if (Files.isRegularFile(passwordFile)) {
             LOG.info("web console user '{}': password in {}", USER, passwordFile);
         }
-        return new AdminCredentials(stored);
+        return new AdminCredentials(stored, null, hashFile, iterations);
+    }
+
+    /** Makes the stored hash that of the environment's password, once, before the first check. */
+    private synchronized PasswordHash currentHash() {
+        if (fromEnvironment != null) {
+            char[] password = fromEnvironment.toCharArray();
+            if (hash == null || !hash.matches(password)) {
+                hash = PasswordHash.create(password, iterations);
+                try {
+                    writeOwnerOnly(hashFile, hash.encode());
+                    LOG.info("web console password of '{}' set from HYBRIDGE_ADMIN_PASSWORD", USER);
+                } catch (IOException e) {
+                    LOG.error("cannot store the web console password hash in {}: {}", hashFile, e.toString());
+                }
+            }
+            fromEnvironment = null;
+        }
+        return hash;
     }
 
     boolean check(String user, String password) {
+        PasswordHash hash = currentHash();
         if (!USER.equals(user) || password == null) {
             // spend the same time as a real check so the user name cannot be probed by timing
             hash.matches((password == null ? "" : password).toCharArray());

@@ -40,9 +40,13 @@ class AdminCredentialsTest {
     @Test
     void theEnvironmentPasswordWinsAndRemovesAGeneratedOne() throws Exception {
         AdminCredentials.initialize(var, null, FAST);
+        String generatedHash = Files.readString(var.resolve("security/admin.hash"));
         AdminCredentials fromEnv = AdminCredentials.initialize(var, "chosen-by-operator", FAST);
 
         assertThat(Files.exists(var.resolve("admin.password"))).isFalse();
+        assertThat(fromEnv.check("admin", "wrong")).isFalse();
+        assertThat(Files.readString(var.resolve("security/admin.hash"))).as("replaced at the first check")
+                .isNotEqualTo(generatedHash);
         assertThat(fromEnv.check("admin", "chosen-by-operator")).isTrue();
         assertThat(AdminCredentials.initialize(var, null, FAST).check("admin", "chosen-by-operator"))
                 .as("kept after the variable is unset").isTrue();
