@@ -78,14 +78,7 @@ class GatewayLifecycleIT {
         return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private static String generatedPassword(GatewayProcess gateway) {
-        Path file = gateway.home().resolve("var/admin.password");
-        return Wait.until("generated password of " + gateway.home().getFileName(), GatewayProcess.START_DEADLINE, () -> {
-            try {
-                return Files.exists(file) ? Files.readString(file).trim() : null;
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        });
+    private static String generatedPassword(GatewayProcess gateway) throws java.io.IOException {
+        return Files.readString(gateway.home().resolve("var/admin.password")).trim();
     }
 }

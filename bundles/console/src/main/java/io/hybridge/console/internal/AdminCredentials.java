@@ -68,16 +68,38 @@ final class AdminCredentials {
             return new AdminCredentials(stored, fromEnvironment, hashFile, iterations);
         }
         if (stored == null) {
-            String generated = generate(20);
-            stored = PasswordHash.create(generated.toCharArray(), iterations);
-            writeOwnerOnly(passwordFile, generated + "\n");
+            // the password file exists already when writePasswordIfMissing ran first, or when
+            // a previous start died between writing it and storing its hash
+            String password = Files.isRegularFile(passwordFile) ? Files.readString(passwordFile).trim()
+                    : writePasswordIfMissing(varDir, null);
+            stored = PasswordHash.create(password.toCharArray(), iterations);
             writeOwnerOnly(hashFile, stored.encode());
-            LOG.warn("generated a web console password for '{}'; it is in {} (readable by the owner only). "
-                    + "Set HYBRIDGE_ADMIN_PASSWORD to choose your own.", USER, passwordFile);
         } else if (Files.isRegularFile(passwordFile)) {
             LOG.info("web console user '{}': password in {}", USER, passwordFile);
         }
         return new AdminCredentials(stored, null, hashFile, iterations);
+    }
+
+    /**
+     * On a first start without {@code HYBRIDGE_ADMIN_PASSWORD}: generates the password and
+     * writes {@code var/admin.password} at once — cheap, so it can run before the gateway
+     * reports ready and an operator never finds the file missing. The slow hash follows in
+     * {@link #initialize}. Returns the password in the file, or null when none is needed.
+     */
+    static String writePasswordIfMissing(Path varDir, String fromEnvironment) throws IOException {
+        Path passwordFile = varDir.resolve("admin.password");
+        if ((fromEnvironment != null && !fromEnvironment.isEmpty()) || Files.isRegularFile(varDir.resolve("security/admin.hash"))) {
+            return null;
+        }
+        if (Files.isRegularFile(passwordFile)) {
+            return Files.readString(passwordFile).trim();
+        }
+        Files.createDirectories(varDir);
+        String generated = generate(20);
+        writeOwnerOnly(passwordFile, generated + "\n");
+        LOG.warn("generated a web console password for '{}'; it is in {} (readable by the owner only). "
+                + "Set HYBRIDGE_ADMIN_PASSWORD to choose your own.", USER, passwordFile);
+        return generated;
     }
 
     /** Makes the stored hash that of the environment's password, once, before the first check. */

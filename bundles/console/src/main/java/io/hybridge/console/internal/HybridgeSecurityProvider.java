@@ -64,6 +64,11 @@ public class HybridgeSecurityProvider implements SecurityProvider {
 
     HybridgeSecurityProvider(Path varDir, String envPassword, int iterations, LoginThrottle throttle) {
         this.throttle = throttle;
+        try {
+            AdminCredentials.writePasswordIfMissing(varDir, envPassword);
+        } catch (IOException e) {
+            LOG.error("cannot write the generated web console password under {}: {}", varDir, e.toString());
+        }
         // hashing is slow on purpose: do it off the start-up path; logins wait for it
         this.credentials = CompletableFuture.supplyAsync(() -> {
             try {

@@ -53,6 +53,18 @@ class AdminCredentialsTest {
     }
 
     @Test
+    void aPasswordWrittenBeforeAnInterruptedStartIsHashedNotReplaced() throws Exception {
+        String written = AdminCredentials.writePasswordIfMissing(var, null);
+        assertThat(Files.exists(var.resolve("security/admin.hash"))).as("the hash comes later").isFalse();
+
+        AdminCredentials credentials = AdminCredentials.initialize(var, null, FAST);
+
+        assertThat(Files.readString(var.resolve("admin.password")).trim()).isEqualTo(written);
+        assertThat(credentials.check("admin", written)).isTrue();
+        assertThat(AdminCredentials.writePasswordIfMissing(var, null)).as("nothing to write once hashed").isNull();
+    }
+
+    @Test
     void parsesBasicAuthorizationHeaders() {
         assertThat(HybridgeSecurityProvider.basicCredentials("Basic YWRtaW46czNjcjp0")).containsExactly("admin", "s3cr:t");
         assertThat(HybridgeSecurityProvider.basicCredentials("Bearer abc")).isNull();
