@@ -96,7 +96,8 @@ public class GatewayBundlesIT {
                 systemPackages("org.slf4j;version=" + slf4j, "org.slf4j;version=1.7.36", "org.slf4j.spi;version=" + slf4j,
                         "org.slf4j.event;version=" + slf4j, "org.slf4j.helpers;version=" + slf4j,
                         "org.slf4j.helpers;version=1.7.36", "ch.qos.logback.classic;version=" + logback,
-                        "ch.qos.logback.classic.spi;version=" + logback, "sun.misc"),
+                        "ch.qos.logback.classic.spi;version=" + logback, "ch.qos.logback.core;version=" + logback,
+                        "ch.qos.logback.core.read;version=" + logback, "sun.misc"),
                 frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())),
                 frameworkProperty("hybridge.mqtt.port").value(Integer.toString(freePort())),
                 frameworkProperty("hybridge.var").value(work.resolve("var").toString()),
@@ -198,6 +199,37 @@ public class GatewayBundlesIT {
         assertEquals(42, reread.getProperties().get("answer"));
         assertTrue(!reread.getAttributes().contains(ConfigurationAttribute.READ_ONLY));
         reread.delete();
+    }
+
+    @Test
+    public void theOsgiLogServiceReachesTheOneLoggingBackend() throws InterruptedException {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        root.addAppender(appender);
+        ServiceTracker<org.osgi.service.log.LoggerFactory, org.osgi.service.log.LoggerFactory> logs =
+                new ServiceTracker<>(context, org.osgi.service.log.LoggerFactory.class, null);
+        logs.open();
+        try {
+            org.osgi.service.log.LoggerFactory factory = logs.waitForService(10_000);
+            assertNotNull("no OSGi LoggerFactory (Log Service 1.4)", factory);
+            String marker = "log-bridge-check-" + System.nanoTime();
+            factory.getLogger("io.hybridge.itest").warn(marker);
+            long deadline = System.currentTimeMillis() + 10_000;
+            boolean seen = false;
+            while (!seen && System.currentTimeMillis() < deadline) {
+                seen = appender.list.stream().anyMatch(e -> e.getFormattedMessage().contains(marker));
+                if (!seen) {
+                    Thread.sleep(20); // poll interval; the deadline carries the assertion
+                }
+            }
+            assertTrue("an OSGi Log Service entry did not reach Logback", seen);
+        } finally {
+            logs.close();
+            root.detachAppender(appender);
+        }
     }
 
     private static List<String> expectedPids(String symbolicName) {
