@@ -49,21 +49,22 @@ public final class StartupBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "target/benchmarks");
-        int rounds = Integer.getInteger("bench.rounds", 5);
+        int rounds = Integer.getInteger("bench.rounds", 7);
         Path work = Files.createTempDirectory("hybridge-bench");
         Files.createDirectories(out);
 
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         for (String key : List.of("hybridge.firstBoot.readyMs", "hybridge.restart.readyMs", "hybridge.idleRssMiB",
-                "floor.firstBoot.readyMs", "floor.restart.readyMs", "floor.idleRssMiB")) {
+                "floor.firstBoot.readyMs", "floor.restart.readyMs", "floor.idleRssMiB", "floorDefaultJvm.restart.readyMs")) {
             samples.put(key, new ArrayList<>());
         }
         for (int round = 1; round <= rounds; round++) {
             Path floorStorage = work.resolve("floor-" + round);
-            samples.get("floor.firstBoot.readyMs").add(floor(floorStorage, false)[0]);
+            samples.get("floor.firstBoot.readyMs").add(floor(floorStorage, false, true)[0]);
             GatewayProcess gateway = install(work, "gw-" + round);
             samples.get("hybridge.firstBoot.readyMs").add(hybridge(gateway, false)[0]);
-            double[] floorRestart = floor(floorStorage, true);
+            double[] floorRestart = floor(floorStorage, true, true);
+            samples.get("floorDefaultJvm.restart.readyMs").add(floor(floorStorage, false, false)[0]);
             samples.get("floor.restart.readyMs").add(floorRestart[0]);
             samples.get("floor.idleRssMiB").add(floorRestart[1]);
             double[] restart = hybridge(gateway, true);
@@ -80,6 +81,8 @@ public final class StartupBenchmark {
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("restart", round2(median(samples.get("hybridge.restart.readyMs")) / median(samples.get("floor.restart.readyMs"))));
         ratios.put("firstBoot", round2(median(samples.get("hybridge.firstBoot.readyMs")) / median(samples.get("floor.firstBoot.readyMs"))));
+        ratios.put("restartVsFloorWithDefaultJvm", round2(median(samples.get("hybridge.restart.readyMs"))
+                / median(samples.get("floorDefaultJvm.restart.readyMs"))));
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("benchmark", "startup");
@@ -100,10 +103,12 @@ public final class StartupBenchmark {
                   first boot ready   %7.0f ms   %7.0f ms              %.2fx
                   restart ready      %7.0f ms   %7.0f ms              %.2fx   (target <= 2.5x)
                   idle RSS           %7.1f MiB  %7.1f MiB                      (target <= 160 MiB)
+                  restart ready vs the floor on JVM defaults (%.0f ms): %.2fx
                 """, rounds, report.get("date"),
                 median(samples.get("hybridge.firstBoot.readyMs")), median(samples.get("floor.firstBoot.readyMs")), ratios.get("firstBoot"),
                 median(samples.get("hybridge.restart.readyMs")), median(samples.get("floor.restart.readyMs")), ratios.get("restart"),
-                median(samples.get("hybridge.idleRssMiB")), median(samples.get("floor.idleRssMiB")));
+                median(samples.get("hybridge.idleRssMiB")), median(samples.get("floor.idleRssMiB")),
+                median(samples.get("floorDefaultJvm.restart.readyMs")), ratios.get("restartVsFloorWithDefaultJvm"));
         Files.writeString(out.resolve("startup.txt"), summary);
         System.out.println(summary);
         System.out.println("[bench] results in " + out.resolve("startup.json"));
@@ -145,16 +150,21 @@ public final class StartupBenchmark {
     }
 
     /**
-     * The floor runs with the JVM options bin/hybridge uses (heap, GC, C1, code cache, stacks)
-     * and, like Hybridge, its own class-data-sharing archive from its first clean stop.
+     * The floor: with {@code tuned}, the JVM options bin/hybridge uses (heap, GC, C1, code
+     * cache, stacks) and, like Hybridge, its own class-data-sharing archive from its first
+     * clean stop; without, a bare {@code java -cp} launch on the JVM's defaults.
      */
-    private static double[] floor(Path storage, boolean measureRss) throws Exception {
+    private static double[] floor(Path storage, boolean measureRss, boolean tuned) throws Exception {
         Path bundles = GatewayProcess.distribution().resolve("bundles");
         Path archive = storage.resolveSibling(storage.getFileName() + ".jsa");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", "-XX:TieredStopAtLevel=1",
-                "-XX:ReservedCodeCacheSize=64m", "-Xss512k", "-XX:-UsePerfData", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive,
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (tuned) {
+            command.addAll(List.of("-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m",
+                    "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=64m", "-Xss512k", "-XX:-UsePerfData",
+                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                    Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + archive));
+        }
+        command.addAll(List.of(
                 "-cp", classpathOf(FrameworkFactory.class) + ":" + classpathOf(FloorLauncher.class),
                 FloorLauncher.class.getName(), storage.toString()));
         for (String jar : List.of("org/osgi/org.osgi.util.function/1.2.0/org.osgi.util.function-1.2.0.jar",
