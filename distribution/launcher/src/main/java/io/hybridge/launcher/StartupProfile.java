@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * ones at DEBUG (logger {@code io.hybridge.launcher.StartupProfile}): the first place to look
  * when a gateway starts slowly on a small board.
  */
-final class StartupProfile implements SynchronousBundleListener {
+final class StartupProfile implements SynchronousBundleListener, org.osgi.framework.FrameworkListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupProfile.class);
 
@@ -24,10 +24,10 @@ final class StartupProfile implements SynchronousBundleListener {
     private final List<String> durations = new ArrayList<>();
 
     static StartupProfile attach(BundleContext context) {
+        // listeners always: Logback may still be configuring, so whether DEBUG is on is asked at report time
         StartupProfile profile = new StartupProfile();
-        if (LOG.isDebugEnabled()) {
-            context.addBundleListener(profile);
-        }
+        context.addBundleListener(profile);
+        context.addFrameworkListener(profile);
         return profile;
     }
 
@@ -47,11 +47,20 @@ final class StartupProfile implements SynchronousBundleListener {
         }
     }
 
+    @Override
+    public void frameworkEvent(org.osgi.framework.FrameworkEvent event) {
+        if (event.getType() == org.osgi.framework.FrameworkEvent.STARTLEVEL_CHANGED) {
+            LOG.debug("start level reached {} ms after launch", System.currentTimeMillis()
+                    - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        }
+    }
+
     void report(BundleContext context) {
+        context.removeBundleListener(this);
+        context.removeFrameworkListener(this);
         if (!LOG.isDebugEnabled()) {
             return;
         }
-        context.removeBundleListener(this);
         synchronized (durations) {
             durations.sort((a, b) -> b.compareTo(a));
             LOG.debug("slowest bundle activations:\n  {}", String.join("\n  ", durations.subList(0, Math.min(8, durations.size()))));
