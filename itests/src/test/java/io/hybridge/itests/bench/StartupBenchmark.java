@@ -24,7 +24,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.hybridge.itests.support.GatewayProcess;
-import io.hybridge.itests.support.Ports;
 
 /**
  * Start-up benchmark: time from process start to ready and idle resident memory, for the
@@ -210,9 +209,6 @@ public final class StartupBenchmark {
 
     /** Minimal MQTT 3.1.1 CONNECT with credentials; true on CONNACK return code 0. */
     static boolean mqttConnectAccepted(int port) {
-        if (!Ports.listening(port)) {
-            return false;
-        }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             socket.setSoTimeout(2000);

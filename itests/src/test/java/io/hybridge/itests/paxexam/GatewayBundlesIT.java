@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -97,7 +98,7 @@ public class GatewayBundlesIT {
                         "org.slf4j.event;version=" + slf4j, "org.slf4j.helpers;version=" + slf4j,
                         "org.slf4j.helpers;version=1.7.36", "ch.qos.logback.classic;version=" + logback,
                         "ch.qos.logback.classic.spi;version=" + logback, "ch.qos.logback.core;version=" + logback,
-                        "ch.qos.logback.core.read;version=" + logback, "sun.misc"),
+                        "sun.misc"),
                 frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())),
                 frameworkProperty("hybridge.mqtt.port").value(Integer.toString(freePort())),
                 frameworkProperty("hybridge.var").value(work.resolve("var").toString()),
@@ -203,10 +204,19 @@ public class GatewayBundlesIT {
 
     @Test
     public void theOsgiLogServiceReachesTheOneLoggingBackend() throws InterruptedException {
+        String marker = "log-bridge-check-" + System.nanoTime();
+        CountDownLatch delivered = new CountDownLatch(1);
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
                 .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
-                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.AppenderBase<>() {
+                    @Override
+                    protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                        if (event.getFormattedMessage().contains(marker)) {
+                            delivered.countDown();
+                        }
+                    }
+                };
         appender.start();
         root.addAppender(appender);
         ServiceTracker<org.osgi.service.log.LoggerFactory, org.osgi.service.log.LoggerFactory> logs =
@@ -215,17 +225,8 @@ public class GatewayBundlesIT {
         try {
             org.osgi.service.log.LoggerFactory factory = logs.waitForService(10_000);
             assertNotNull("no OSGi LoggerFactory (Log Service 1.4)", factory);
-            String marker = "log-bridge-check-" + System.nanoTime();
             factory.getLogger("io.hybridge.itest").warn(marker);
-            long deadline = System.currentTimeMillis() + 10_000;
-            boolean seen = false;
-            while (!seen && System.currentTimeMillis() < deadline) {
-                seen = appender.list.stream().anyMatch(e -> e.getFormattedMessage().contains(marker));
-                if (!seen) {
-                    Thread.sleep(20); // poll interval; the deadline carries the assertion
-                }
-            }
-            assertTrue("an OSGi Log Service entry did not reach Logback", seen);
+            assertTrue("an OSGi Log Service entry did not reach Logback", delivered.await(10, TimeUnit.SECONDS));
         } finally {
             logs.close();
             root.detachAppender(appender);

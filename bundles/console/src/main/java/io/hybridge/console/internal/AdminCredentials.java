@@ -68,10 +68,9 @@ final class AdminCredentials {
             return new AdminCredentials(stored, fromEnvironment, hashFile, iterations);
         }
         if (stored == null) {
-            // the password file exists already when writePasswordIfMissing ran first, or when
-            // a previous start died between writing it and storing its hash
-            String password = Files.isRegularFile(passwordFile) ? Files.readString(passwordFile).trim()
-                    : writePasswordIfMissing(varDir, null);
+            // reads the file when writePasswordIfMissing ran first, or when a previous start
+            // died between writing it and storing its hash; generates it otherwise
+            String password = writePasswordIfMissing(varDir, null);
             stored = PasswordHash.create(password.toCharArray(), iterations);
             writeOwnerOnly(hashFile, stored.encode());
         } else if (Files.isRegularFile(passwordFile)) {

@@ -1,7 +1,5 @@
 package io.hybridge.cloud.internal.payload;
 
-import java.util.Objects;
-
 /**
  * Kura's "simple JSON" payload encoding, for clouds and tools that want readable JSON rather
  * than protobuf. The shape is the one Kura's own JSON encoder writes and its decoder reads:
@@ -24,10 +22,8 @@ import java.util.Objects;
  * by Kura. The typed form is also accepted for the other types ({@code int64}/{@code long},
  * {@code bool}, {@code string}). Gzip-compressed JSON is accepted too.
  */
-public final class KuraJsonCodec implements PayloadCodec {
+public final class KuraJsonCodec extends InflatingPayloadCodec {
     public static final String NAME = "json";
-
-    private final GzipInflater inflater;
 
     public KuraJsonCodec() {
         this(GzipInflater.DEFAULT_MAX_INFLATED_BYTES);
@@ -35,21 +31,16 @@ public final class KuraJsonCodec implements PayloadCodec {
 
     /** @param maxInflatedBytes the largest size a gzip-compressed payload may inflate to */
     public KuraJsonCodec(int maxInflatedBytes) {
-        this.inflater = new GzipInflater(maxInflatedBytes);
+        super(NAME, maxInflatedBytes);
     }
 
     @Override
-    public String name() {
-        return NAME;
+    byte[] write(KuraPayload payload) {
+        return JsonPayloadWriter.write(payload);
     }
 
     @Override
-    public byte[] encode(KuraPayload payload) {
-        return JsonPayloadWriter.write(Objects.requireNonNull(payload, "payload"));
-    }
-
-    @Override
-    public KuraPayload decode(byte[] data) throws PayloadException {
-        return JsonPayloadReader.read(inflater.inflateIfGzip(Objects.requireNonNull(data, "data")));
+    KuraPayload read(byte[] data) throws PayloadException {
+        return JsonPayloadReader.read(data);
     }
 }
