@@ -1,5 +1,9 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+import io.hybridge.api.cloud.KuraPosition;
+import io.hybridge.api.cloud.ValueType;
+
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+
 /**
  * Kura's "simple JSON" payload encoding, for clouds and tools that want readable JSON rather
  * than protobuf. The shape is the one Kura's own JSON encoder writes and its decoder reads:

@@ -1,5 +1,9 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+import io.hybridge.api.cloud.KuraPosition;
+import io.hybridge.api.cloud.ValueType;
+
 /**
  * Field numbers of Kura's {@code kurapayload.proto}, the contract the protobuf codec keeps.
  * Written down here rather than generated from a .proto so the build needs no native protoc

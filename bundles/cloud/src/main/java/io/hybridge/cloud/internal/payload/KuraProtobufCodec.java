@@ -1,5 +1,7 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+
 /**
  * Kura's own payload encoding, protobuf {@code kuradatatypes.KuraPayload}: what Kura devices
  * send and Kapua expects. Decodes gzip-compressed input too; encodes uncompressed, as Kura does.

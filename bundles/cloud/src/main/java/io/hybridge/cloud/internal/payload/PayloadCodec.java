@@ -1,5 +1,7 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+
 /**
  * Turns a {@link KuraPayload} into the bytes of an MQTT message and back. Implementations are
  * stateless and thread-safe.

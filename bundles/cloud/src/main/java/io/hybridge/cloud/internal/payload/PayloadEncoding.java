@@ -1,5 +1,7 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

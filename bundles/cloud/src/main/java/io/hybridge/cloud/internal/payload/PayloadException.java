@@ -1,5 +1,7 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+
 /**
  * Bytes that should hold a KuraPayload do not. The message says what is wrong and where, so it
  * can go straight into a log line or a {@code response.exception.message}.

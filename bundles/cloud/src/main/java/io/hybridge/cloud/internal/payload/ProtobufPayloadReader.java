@@ -1,5 +1,9 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+import io.hybridge.api.cloud.KuraPosition;
+import io.hybridge.api.cloud.ValueType;
+
 import static io.hybridge.cloud.internal.payload.KuraProtoSchema.*;
 
 import com.google.protobuf.CodedInputStream;

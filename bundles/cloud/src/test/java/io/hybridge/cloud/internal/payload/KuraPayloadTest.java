@@ -1,5 +1,8 @@
 package io.hybridge.cloud.internal.payload;
 
+import io.hybridge.api.cloud.KuraPayload;
+import io.hybridge.api.cloud.KuraPosition;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.hybridge.cloud.internal.payload;
+package io.hybridge.api.cloud;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

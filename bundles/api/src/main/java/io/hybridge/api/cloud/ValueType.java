@@ -1,4 +1,4 @@
-package io.hybridge.cloud.internal.payload;
+package io.hybridge.api.cloud;
 
 /**
  * The metric value types of a KuraPayload, numbered as in Kura's {@code KuraMetric.ValueType}
@@ -49,7 +49,7 @@ public enum ValueType {
     }
 
     /** The type with this wire number, or {@code null} if the number is not a known type. */
-    static ValueType fromWireNumber(int number) {
+    public static ValueType fromWireNumber(int number) {
         for (ValueType type : values()) {
             if (type.wireNumber == number) {
                 return type;
