@@ -312,6 +312,11 @@ public final class MessageStore implements AutoCloseable {
         }
     }
 
+    /** The message could not be handed over after all (the client's window was full): offer it again. */
+    public synchronized void releaseInFlight(long id) {
+        inFlight.remove(id);
+    }
+
     /**
      * The connection to the broker is gone: every in-flight message becomes pending again and will
      * be offered by {@link #peek} in its original place.
