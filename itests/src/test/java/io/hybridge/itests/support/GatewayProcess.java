@@ -86,7 +86,8 @@ public final class GatewayProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/hybridge").toString(), "run")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("var/log/test-console.log").toFile()));
-        builder.environment().remove("HYBRIDGE_ADMIN_PASSWORD");
+        // a developer's own HYBRIDGE_* settings (admin password, cloud account…) must not leak into tests
+        builder.environment().keySet().removeIf(name -> name.startsWith("HYBRIDGE_"));
         builder.environment().put("HYBRIDGE_HTTP_PORT", Integer.toString(httpPort));
         builder.environment().put("HYBRIDGE_MQTT_PORT", Integer.toString(mqttPort));
         builder.environment().putAll(env);

@@ -140,7 +140,8 @@ public final class CloudConnection implements HealthContributor {
         channel = new CloudChannel(topics, codec, store, () -> link, this::wakeForwarder,
                 sub -> subscriptions.execute(() -> subscribeNow(sub)),
                 sub -> subscriptions.execute(() -> unsubscribeNow(sub)));
-        state = ConnectionState.of(HealthStatus.STARTING, "connecting to " + parsed.uri());
+        // DEGRADED, not STARTING: the gateway is ready without its cloud (STARTING would hold readiness)
+        state = ConnectionState.of(HealthStatus.DEGRADED, "not connected yet: connecting to " + parsed.uri());
         if (context != null) {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("hybridge.cloud.account", topics.account());
