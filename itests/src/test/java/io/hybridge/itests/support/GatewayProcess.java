@@ -183,6 +183,11 @@ public final class GatewayProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** The local broker's URI for MQTT clients. */
+    public String mqttUri() {
+        return "tcp://127.0.0.1:" + mqttPort;
+    }
+
     public int mqttPort() {
         return mqttPort;
     }
