@@ -24,7 +24,8 @@ port_open() { bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # --- Debian packages -------------------------------------------------------------------
 missing=""
-for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub; do
+# openssl makes the cloud broker's TLS certificates at test time
+for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub openssl:/usr/bin/openssl; do
   pkg=${pair%%:*}; bin=${pair#*:}
   [ -x "$bin" ] || missing="$missing $pkg"
 done
@@ -35,7 +36,7 @@ if [ -n "$missing" ]; then
   # the package's own broker (port 1883) would collide with the gateway's default port
   as_root sh -c 'invoke-rc.d mosquitto stop >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true'
 else
-  say "Debian packages present: mosquitto mosquitto-clients"
+  say "Debian packages present: mosquitto mosquitto-clients openssl"
 fi
 
 # --- external peer broker (Mosquitto) --------------------------------------------------
