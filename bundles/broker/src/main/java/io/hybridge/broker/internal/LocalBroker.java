@@ -36,6 +36,10 @@ import io.hybridge.api.health.HealthStatus;
  * running on the last good configuration; one that validates but cannot start (the port is
  * taken) brings the previous broker back and reports DEGRADED.
  *
+ * <p>While a broker runs, its in-process bus is registered as a
+ * {@link io.hybridge.api.bus.LocalBus} service; the service is withdrawn before the broker stops
+ * or restarts, so users of the bus see a restart as the service going and coming back.
+ *
  * <p>Persistence is off (see {@link MoquetteBroker}), so there is no data directory.
  */
 @Component(service = HealthContributor.class, immediate = true, configurationPid = LocalBroker.PID,
@@ -51,6 +55,7 @@ public final class LocalBroker implements HealthContributor {
 
     private final Function<String, String> frameworkProperties;
     private final Accounts accounts;
+    private final BusRegistrar busRegistrar;
     private final Consumer<String> revocations = this::accountRevoked;
     private final ConnectedClients clients = new ConnectedClients();
     private final ExecutorService supervisor = Executors.newSingleThreadExecutor(task -> {
@@ -61,18 +66,27 @@ public final class LocalBroker implements HealthContributor {
 
     /** What health() reports; written by the supervisor (and the constructor), read by anyone. */
     private volatile State state = new State(HealthStatus.STARTING, "starting", null, null);
+    /** Withdraws the running broker's bus service; supervisor thread only. */
+    private Runnable busRegistration = () -> { };
 
     @Activate
     public LocalBroker(BrokerConfig config, Map<String, Object> properties, BundleContext context,
             @Reference(name = "accounts") Accounts accounts) {
-        this(config, properties, context::getProperty, accounts);
+        this(config, properties, context::getProperty, accounts, BusRegistrar.services(context));
     }
 
     /** @param frameworkProperties where to read {@code hybridge.mqtt.port}; tests pass a map */
     LocalBroker(BrokerConfig config, Map<String, ?> properties, Function<String, String> frameworkProperties,
             Accounts accounts) {
+        this(config, properties, frameworkProperties, accounts, BusRegistrar.NONE);
+    }
+
+    /** @param busRegistrar offers each running broker's bus to other bundles */
+    LocalBroker(BrokerConfig config, Map<String, ?> properties, Function<String, String> frameworkProperties,
+            Accounts accounts, BusRegistrar busRegistrar) {
         this.frameworkProperties = frameworkProperties;
         this.accounts = accounts;
+        this.busRegistrar = busRegistrar;
         accounts.addRevocationListener(revocations);
         BrokerSettings settings;
         try {
@@ -140,6 +154,7 @@ public final class LocalBroker implements HealthContributor {
         details.put("port", current.settings.port());
         details.put("accounts", accounts.count());
         details.put("clients", current.broker.connectedClients());
+        details.put("bus.subscriptions", current.broker.busSubscriptions());
         return Health.of(current.status, current.message, details);
     }
 
@@ -203,12 +218,21 @@ public final class LocalBroker implements HealthContributor {
     }
 
     private MoquetteBroker start(BrokerSettings settings) throws Exception {
-        return MoquetteBroker.start(settings, new AccessPolicy(accounts, settings.anonymous()), clients);
+        MoquetteBroker broker = MoquetteBroker.start(settings, new AccessPolicy(accounts, settings.anonymous()), clients);
+        try {
+            busRegistration = busRegistrar.register(broker.bus());
+        } catch (RuntimeException e) {
+            // the broker serves MQTT clients all the same; only in-process users go without
+            LOG.warn("Local MQTT broker runs, but its in-process bus could not be offered as a service: {}", e.toString());
+        }
+        return broker;
     }
 
     private void stopRunning() {
         MoquetteBroker running = state.broker;
         if (running != null) {
+            busRegistration.run();
+            busRegistration = () -> { };
             running.stop();
             clients.clear();
             LOG.info("Local MQTT broker stopped");

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 
+import io.hybridge.api.bus.LocalBus;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 
@@ -17,13 +18,17 @@ import io.moquette.broker.config.MemoryConfig;
  * H2 store. Moquette's other extras are switched off too: its telemetry, which would report to
  * telemetry.moquette.io from a customer's gateway, metrics, Bugsnag, native epoll, WebSocket
  * and TLS listeners.
+ *
+ * <p>Each instance carries its in-process {@link MoquetteBus}, which ends when the broker stops.
  */
 final class MoquetteBroker {
 
     private final Server server;
+    private final MoquetteBus bus;
 
-    private MoquetteBroker(Server server) {
+    private MoquetteBroker(Server server, MoquetteBus bus) {
         this.server = server;
+        this.bus = bus;
     }
 
     /**
@@ -35,9 +40,12 @@ final class MoquetteBroker {
     static MoquetteBroker start(BrokerSettings settings, AccessPolicy policy, ConnectedClients clients)
             throws Exception {
         Server server = new Server();
+        MoquetteBus bus = new MoquetteBus(server);
         try {
-            server.startServer(new MemoryConfig(properties(settings)), List.of(clients), null, policy, policy);
+            server.startServer(new MemoryConfig(properties(settings)), List.of(clients, bus.interceptor()), null,
+                    policy, policy);
         } catch (Exception | LinkageError e) {
+            bus.close();
             try {
                 server.stopServer(); // Moquette leaves its threads running when binding fails
             } catch (RuntimeException cleanup) {
@@ -45,7 +53,7 @@ final class MoquetteBroker {
             }
             throw e;
         }
-        return new MoquetteBroker(server);
+        return new MoquetteBroker(server, bus);
     }
 
     static Properties properties(BrokerSettings settings) {
@@ -64,6 +72,9 @@ final class MoquetteBroker {
         properties.setProperty("use_bugsnag", "false");
         properties.setProperty("netty.epoll", "false");
         properties.setProperty("websocket_port", "disabled");
+        // One interceptor thread (Moquette's default, made explicit): ConnectedClients needs
+        // connects and disconnects in order, and the bus interceptor only copies and queues.
+        properties.setProperty("intercept.thread_pool.size", "1");
         // no ssl_port / secure_websocket_port: their mere presence makes Moquette set up TLS
         return properties;
     }
@@ -76,7 +87,17 @@ final class MoquetteBroker {
         clientIds.forEach(server::disconnectClient);
     }
 
+    int busSubscriptions() {
+        return bus.subscriptionCount();
+    }
+
+    /** The in-process bus of this broker run. */
+    LocalBus bus() {
+        return bus;
+    }
+
     void stop() {
+        bus.close();
         server.stopServer();
     }
 }

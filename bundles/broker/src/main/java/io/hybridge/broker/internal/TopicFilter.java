@@ -78,6 +78,14 @@ final class TopicFilter {
         return resolved != null && covers(resolved.split("/", -1), request.split("/", -1));
     }
 
+    /**
+     * Whether a published topic name matches this filter taken literally, as a subscription's
+     * filter is: {@code %u} and {@code %c} are ordinary characters here (the in-process bus).
+     */
+    boolean matches(String topicName) {
+        return isTopicName(topicName) && covers(pattern.split("/", -1), topicName.split("/", -1));
+    }
+
     String pattern() {
         return pattern;
     }

@@ -66,9 +66,9 @@ class AdminCredentialsTest {
 
     @Test
     void parsesBasicAuthorizationHeaders() {
-        assertThat(HybridgeSecurityProvider.basicCredentials("Basic YWRtaW46czNjcjp0")).containsExactly("admin", "s3cr:t");
-        assertThat(HybridgeSecurityProvider.basicCredentials("Bearer abc")).isNull();
-        assertThat(HybridgeSecurityProvider.basicCredentials("Basic !!!")).isNull();
-        assertThat(HybridgeSecurityProvider.basicCredentials(null)).isNull();
+        assertThat(AdminAuthentication.basicCredentials("Basic YWRtaW46czNjcjp0")).containsExactly("admin", "s3cr:t");
+        assertThat(AdminAuthentication.basicCredentials("Bearer abc")).isNull();
+        assertThat(AdminAuthentication.basicCredentials("Basic !!!")).isNull();
+        assertThat(AdminAuthentication.basicCredentials(null)).isNull();
     }
 }
