@@ -32,6 +32,8 @@ import io.hybridge.api.health.Health;
 import io.hybridge.api.health.HealthContributor;
 import io.hybridge.api.health.HealthStatus;
 import io.hybridge.cloud.internal.payload.PayloadCodec;
+import io.hybridge.cloud.internal.route.RouteRegistry;
+import io.hybridge.cloud.internal.route.RouteStats;
 import io.hybridge.cloud.internal.store.MessageStore;
 import io.hybridge.cloud.internal.store.MessageStoreException;
 import io.hybridge.cloud.internal.store.StoreStats;
@@ -79,6 +81,7 @@ public final class CloudConnection implements HealthContributor {
     private volatile Forwarder forwarder;
     private volatile ConnectionState state;
     private volatile DeviceProfile deviceProfile;
+    private volatile RouteRegistry routeRegistry;
     private long reconnects;
     private long authenticationFailures;
 
@@ -181,6 +184,17 @@ public final class CloudConnection implements HealthContributor {
         if (dispatcher != null) {
             dispatcher.removeHandler(String.valueOf(properties.get(RequestHandler.APP_ID)), handler);
             publishApps();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setRouteRegistry(RouteRegistry registry) {
+        routeRegistry = registry;
+    }
+
+    void unsetRouteRegistry(RouteRegistry registry) {
+        if (routeRegistry == registry) {
+            routeRegistry = null;
         }
     }
 
@@ -518,11 +532,23 @@ public final class CloudConnection implements HealthContributor {
             stats.quarantinedFile().ifPresent(file -> storeDetails.put("quarantinedFile", file.toString()));
             details.put("store", storeDetails);
             details.put("qos0DroppedOffline", channel.qos0Dropped());
+            RouteRegistry routes = routeRegistry;
+            if (routes != null) {
+                details.put("routes", routes.routes().stream().map(CloudConnection::routeDetails).toList());
+            }
             HealthStatus status = current.status();
             String message = current.message();
             if (status == HealthStatus.UP && (stats.dropped() > 0 || stats.refused() > 0)) {
                 status = HealthStatus.DEGRADED;
                 message = message + "; store full: " + stats.dropped() + " dropped, " + stats.refused() + " refused";
+            }
+            if (routes != null) {
+                for (RouteStats route : routes.routes()) {
+                    if (!route.problem().isEmpty()) {
+                        status = status == HealthStatus.UP ? HealthStatus.DEGRADED : status;
+                        message = message + "; route " + route.pid() + " " + route.state() + ": " + route.problem();
+                    }
+                }
             }
             if (stats.quarantinedFile().isPresent()) {
                 status = status == HealthStatus.UP ? HealthStatus.DEGRADED : status;
@@ -534,6 +560,24 @@ public final class CloudConnection implements HealthContributor {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    private static Map<String, Object> routeDetails(RouteStats route) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("pid", route.pid());
+        details.put("route", route.description());
+        details.put("state", route.state());
+        if (!route.problem().isEmpty()) {
+            details.put("problem", route.problem());
+        }
+        details.put("received", route.received());
+        details.put("forwarded", route.forwarded());
+        details.put("droppedByRateLimit", route.droppedByRateLimit());
+        details.put("droppedOverload", route.droppedOverload());
+        details.put("rejected", route.rejected());
+        details.put("failed", route.failed());
+        details.put("inFlight", route.inFlight());
+        return details;
+    }
 
     private static Path varDir(BundleContext context) {
         String var = context.getProperty("hybridge.var");

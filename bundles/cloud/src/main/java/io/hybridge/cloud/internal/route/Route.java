@@ -31,7 +31,8 @@ import io.hybridge.cloud.internal.link.CloudDataChannel;
  * allowed; the route then does nothing but report itself {@value #INVALID} in its stats, and
  * the other routes are not affected.
  */
-@Component(service = Route.class, configurationPid = Route.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = Route.class, immediate = true, configurationPid = Route.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = RouteConfig.class, factory = true)
 public final class Route {
 

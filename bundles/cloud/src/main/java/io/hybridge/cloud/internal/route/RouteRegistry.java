@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * The active routes and their counters, for the cloud link's health and console. Routes are
  * services of this bundle; this component tracks them as they come and go.
  */
-@Component(service = RouteRegistry.class)
+@Component(service = RouteRegistry.class, immediate = true)
 public final class RouteRegistry {
 
     private final Set<Route> routes = ConcurrentHashMap.newKeySet();
