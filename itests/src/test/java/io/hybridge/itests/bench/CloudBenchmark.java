@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hybridge.itests.support.CloudBroker;
 import io.hybridge.itests.support.GatewayProcess;
 import io.hybridge.itests.support.KapuaClient;
+import io.hybridge.itests.support.NoDelaySocketFactory;
 import io.hybridge.itests.support.Wait;
 
 /**
@@ -210,7 +211,8 @@ public final class CloudBenchmark {
                 });
             }
             if (!all.await(qos == 0 ? 20 : 300, TimeUnit.SECONDS) && qos == 1) {
-                throw new AssertionError("QoS 1: only " + arrived.get() + " of " + count + " arrived on " + cloudTopic);
+                throw new AssertionError("QoS 1: only " + arrived.get() + " of " + count + " arrived on " + cloudTopic
+                        + "; gateway health: " + gateway.health());
             }
             sensor.disconnect().waitForCompletion();
             sensor.close();
@@ -366,6 +368,7 @@ public final class CloudBenchmark {
         options.setUserName(user);
         options.setPassword(password.toCharArray());
         options.setMaxInflight(SENSOR_WINDOW);
+        options.setSocketFactory(new NoDelaySocketFactory());
         client.connect(options).waitForCompletion(10_000);
         return client;
     }
@@ -380,6 +383,7 @@ public final class CloudBenchmark {
             options.setUserName(CloudBroker.OPERATOR);
             options.setPassword(CloudBroker.OPERATOR_PASSWORD.toCharArray());
             options.setMaxInflight(1000);
+            options.setSocketFactory(new NoDelaySocketFactory());
             client.setCallback(new MqttCallback() {
                 @Override
                 public void connectionLost(Throwable cause) {

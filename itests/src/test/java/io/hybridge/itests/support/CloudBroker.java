@@ -53,6 +53,9 @@ public final class CloudBroker implements AutoCloseable {
                 .append("log_dest file ").append(dir.resolve("mosquitto.log")).append('\n')
                 .append("log_type all\n")
                 .append("max_inflight_messages 0\n")
+                // as a production broker would be tuned for request/response (Kapua's Artemis
+                // sets TCP_NODELAY; Mosquitto does not unless told)
+                .append("set_tcp_nodelay true\n")
                 .append("max_queued_messages 0\n")
                 .append("listener ").append(port).append(" 127.0.0.1\n");
         if (tls) {

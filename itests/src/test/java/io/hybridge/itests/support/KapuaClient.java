@@ -60,6 +60,7 @@ public final class KapuaClient implements AutoCloseable {
         options.setUserName(CloudBroker.OPERATOR);
         options.setPassword(CloudBroker.OPERATOR_PASSWORD.toCharArray());
         options.setMaxInflight(1000);
+        options.setSocketFactory(new NoDelaySocketFactory());
         client.connect(options);
         client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
             @Override
@@ -80,7 +81,10 @@ public final class KapuaClient implements AutoCloseable {
         for (String filter : filters) {
             client.subscribe(filter, 1);
         }
+        replySubscriptions = new java.util.HashSet<>();
     }
+
+    private final java.util.Set<String> replySubscriptions;
 
     public String clientId() {
         return clientId;
@@ -130,7 +134,10 @@ public final class KapuaClient implements AutoCloseable {
             Duration deadline) throws MqttException {
         String requestId = UUID.randomUUID().toString();
         String replyTopic = "$EDC/" + account + "/" + clientId + "/" + app + "/REPLY/" + requestId;
-        client.subscribe("$EDC/" + account + "/" + clientId + "/" + app + "/REPLY/#", 1);
+        String replies = "$EDC/" + account + "/" + clientId + "/+/REPLY/#";
+        if (replySubscriptions.add(replies)) {
+            client.subscribe(replies, 1);
+        }
         KuraPayload.Builder request = KuraPayload.newBuilder().setTimestamp(System.currentTimeMillis())
                 .addMetric(string("request.id", requestId))
                 .addMetric(string("requester.client.id", clientId));

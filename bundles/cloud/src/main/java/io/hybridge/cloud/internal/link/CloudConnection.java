@@ -244,7 +244,7 @@ public final class CloudConnection implements HealthContributor {
         LinkOptions options = new LinkOptions(settings.uri(), settings.clientId(), settings.username(),
                 settings.password(), settings.keepAliveSeconds(), settings.connectTimeoutSeconds(),
                 settings.cleanSession(), settings.maxInflight(),
-                settings.secure() ? TlsSocketFactories.create(settings.tls()) : null,
+                socketFactory(),
                 settings.tls().hostnameVerification(), topics.lastWill(), codec.encode(birthMetrics.disconnect()));
         MqttLink.Listener listener = new MqttLink.Listener() {
             @Override
@@ -263,6 +263,15 @@ public final class CloudConnection implements HealthContributor {
             }
         };
         return settings.mqttVersion().equals("5") ? new Paho5Link(options, listener) : new Paho3Link(options, listener);
+    }
+
+    private javax.net.SocketFactory socketFactory() throws LinkException {
+        if (!settings.secure()) {
+            return NoDelaySockets.plain();
+        }
+        javax.net.ssl.SSLSocketFactory configured = TlsSocketFactories.create(settings.tls());
+        return NoDelaySockets.tls(configured != null ? configured
+                : (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
     }
 
     private void onConnected(MqttLink connected) throws LinkException {

@@ -5,7 +5,7 @@ import javax.net.SocketFactory;
 /**
  * What both Paho clients need to connect.
  *
- * @param socketFactory for {@code ssl://} and {@code wss://}; {@code null} for the JVM default
+ * @param socketFactory always set: TCP_NODELAY sockets, with the TLS setup for {@code ssl://} and {@code wss://}
  * @param willTopic     the Kura LWT topic, registered as the MQTT will (QoS 1, not retained)
  */
 record LinkOptions(String serverUri, String clientId, String username, char[] password, int keepAliveSeconds,

@@ -169,30 +169,6 @@ class RouteTest {
     }
 
     @Test
-    void atMostAThousandSendsWaitForTheStorePerRoute() {
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
-        cloud.outcome = () -> {
-            CompletableFuture<Void> stage = new CompletableFuture<>();
-            pending.add(stage);
-            return stage;
-        };
-        Route route = route("busy", "local.topic", "sensors/#");
-
-        for (int i = 0; i < Outbox.MAX_IN_FLIGHT + 5; i++) {
-            bus.deliver(local("sensors/a", Integer.toString(i))); // returns at once: nothing waits for the store
-        }
-        assertThat(cloud.published).hasSize(Outbox.MAX_IN_FLIGHT);
-        assertThat(route.stats().droppedOverload()).isEqualTo(5);
-        assertThat(route.stats().inFlight()).isEqualTo(Outbox.MAX_IN_FLIGHT);
-
-        pending.forEach(stage -> stage.complete(null));
-        assertThat(route.stats().forwarded()).isEqualTo(Outbox.MAX_IN_FLIGHT);
-        assertThat(route.stats().inFlight()).isZero();
-        bus.deliver(local("sensors/a", "after"));
-        assertThat(cloud.published).hasSize(Outbox.MAX_IN_FLIGHT + 1);
-    }
-
-    @Test
     void refusedSendsAreCountedAsFailed() {
         Route route = route("refused", "local.topic", "sensors/#");
         cloud.outcome = () -> CompletableFuture.failedFuture(new CloudPublishException("store full (refuse-new policy)"));
