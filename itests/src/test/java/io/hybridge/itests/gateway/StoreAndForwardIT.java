@@ -120,21 +120,25 @@ class StoreAndForwardIT {
                 gateway.startAndAwaitReady();
                 Wait.until("cloud connected", DEADLINE, () -> connected(gateway) ? true : null);
 
-                // numbers in, one KuraPayload per window out: count/min/max/mean
+                // numbers in, one KuraPayload per window out: count/min/max/mean. Windows are one
+                // second, aligned to the clock: publish the three values early in a window.
                 MqttClient sensor = sensor(gateway.mqttPort());
-                KapuaClient.Received stats = Wait.until("an aggregate of 10, 20, 30", DEADLINE, () -> {
-                    try {
-                        for (String value : new String[] {"10", "20", "30"}) {
-                            sensor.publish("sensors/temp/room1", value.getBytes(StandardCharsets.UTF_8), 1, false);
-                        }
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
+                KapuaClient.Received stats = null;
+                String statsTopic = "acme/" + GW + "/STATS/temperature/room1";
+                for (int attempt = 0; attempt < 5 && stats == null; attempt++) {
+                    Thread.sleep(1000 - System.currentTimeMillis() % 1000); // to the start of the next window
+                    for (String value : new String[] {"10", "20", "30"}) {
+                        sensor.publish("sensors/temp/room1", value.getBytes(StandardCharsets.UTF_8), 1, false);
                     }
-                    return kapua.received().stream()
-                            .filter(r -> Long.valueOf(3).equals(r.metric("count")) && Double.valueOf(10).equals(r.metric("min")))
-                            .findFirst().orElse(null);
-                });
+                    KapuaClient.Received window = kapua.await("the window's aggregate", Duration.ofSeconds(5),
+                            statsTopic::equals);
+                    stats = Long.valueOf(3).equals(window.metric("count")) ? window : null; // else the window was split
+                }
+                assertThat(stats).as("an aggregate of 10, 20, 30; received " + kapua.received().size()
+                        + " messages; routes " + gateway.health().path("subsystems").path("cloud").path("details")
+                                .path("routes")).isNotNull();
                 assertThat(stats.topic()).isEqualTo("acme/" + GW + "/STATS/temperature/room1");
+                assertThat(stats.metric("min")).isEqualTo(10.0);
                 assertThat(stats.metric("max")).isEqualTo(30.0);
                 assertThat(stats.metric("mean")).isEqualTo(20.0);
                 sensor.disconnect();

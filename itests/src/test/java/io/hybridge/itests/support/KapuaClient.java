@@ -4,9 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -51,7 +49,8 @@ public final class KapuaClient implements AutoCloseable {
     private final MqttClient client;
     private final String clientId;
     private final List<Received> received = new CopyOnWriteArrayList<>();
-    private final BlockingQueue<Received> arrivals = new LinkedBlockingQueue<>();
+    /** Received and not yet taken by {@link #await}; also its monitor. */
+    private final List<Received> untaken = new java.util.ArrayList<>();
 
     public KapuaClient(CloudBroker broker, String... filters) throws MqttException {
         this.clientId = "kapua-" + UUID.randomUUID().toString().substring(0, 8);
@@ -71,7 +70,10 @@ public final class KapuaClient implements AutoCloseable {
             public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
                 Received r = new Received(topic, message.getPayload());
                 received.add(r);
-                arrivals.add(r);
+                synchronized (untaken) {
+                    untaken.add(r);
+                    untaken.notifyAll();
+                }
             }
 
             @Override
@@ -98,24 +100,32 @@ public final class KapuaClient implements AutoCloseable {
         return List.copyOf(received);
     }
 
-    /** Waits for the next message on a topic matching the predicate. */
+    /**
+     * Waits for the oldest message not yet taken by an earlier {@code await} whose topic matches,
+     * and takes it. Messages that do not match stay for later calls.
+     */
     public Received await(String what, Duration deadline, java.util.function.Predicate<String> topic) {
         long end = System.nanoTime() + deadline.toNanos();
-        for (Received r : received) {
-            if (topic.test(r.topic())) {
-                arrivals.remove(r);
-                return r;
-            }
-        }
-        try {
-            while (System.nanoTime() < end) {
-                Received r = arrivals.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (r != null && topic.test(r.topic())) {
-                    return r;
+        synchronized (untaken) {
+            while (true) {
+                for (java.util.Iterator<Received> it = untaken.iterator(); it.hasNext();) {
+                    Received r = it.next();
+                    if (topic.test(r.topic())) {
+                        it.remove();
+                        return r;
+                    }
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(untaken, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         throw new AssertionError("no " + what + " within " + deadline + "; received: "
                 + received.stream().map(Received::topic).collect(Collectors.joining(", ")));
