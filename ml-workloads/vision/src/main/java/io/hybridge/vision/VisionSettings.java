@@ -112,9 +112,10 @@ public record VisionSettings(
         try {
             URI parsed = new URI(uri);
             String scheme = String.valueOf(parsed.getScheme()).toLowerCase(Locale.ROOT);
-            if (!Set.of("tcp", "ssl", "ws", "wss").contains(scheme) || parsed.getHost() == null) {
+            // Paho's websocket transport (ws://, wss://) needs java.prefs, which the image's runtime leaves out
+            if (!Set.of("tcp", "ssl").contains(scheme) || parsed.getHost() == null) {
                 throw new SettingsException("MQTT_URI=" + uri
-                        + " is not a broker URI: use tcp://host:port (or ssl://, ws://, wss://), or none to publish nothing");
+                        + " is not a broker URI: use tcp://host:port or ssl://host:port, or none to publish nothing");
             }
         } catch (URISyntaxException e) {
             throw new SettingsException("MQTT_URI=" + uri + " is not a URI: " + e.getMessage());
