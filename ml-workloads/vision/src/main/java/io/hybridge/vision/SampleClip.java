@@ -18,7 +18,7 @@ import org.opencv.videoio.VideoWriter;
 import org.opencv.videoio.Videoio;
 
 /**
- * Writes the test clip (Motion-JPEG AVI, 320x240, 12.5 frames/s, 8 s, under 1 MB) that the
+ * Writes the test clip (Motion-JPEG AVI, 320x240, 12 frames/s, 8.3 s, under 1 MB) that the
  * tests, the image and the throughput benchmark use, and knows where everything is in it:
  * <ul>
  * <li>frames 0-14: a still scene — a room and a portrait (a real face) on the left;</li>
@@ -35,7 +35,7 @@ public final class SampleClip {
 
     public static final int WIDTH = 320;
     public static final int HEIGHT = 240;
-    public static final double FPS = 12.5;
+    public static final double FPS = 12;
     public static final int FRAMES = 100;
 
     public static final int PORTRAIT_MOVES_FROM = 15;
