@@ -13,6 +13,7 @@ final class CaptureSource implements FrameSource {
     private final VideoCapture capture;
     private final String description;
     private final boolean live;
+    private double frameMillis = Double.NaN;
 
     private CaptureSource(VideoCapture capture, String description, boolean live) {
         this.capture = capture;
@@ -53,12 +54,15 @@ final class CaptureSource implements FrameSource {
 
     @Override
     public boolean read(Mat frame) {
+        // after a read OpenCV reports the position of the next frame: take this one's before
+        frameMillis = live ? Double.NaN : capture.get(Videoio.CAP_PROP_POS_MSEC);
         return capture.read(frame) && !frame.empty();
     }
 
+    /** Where the frame read last starts in the file. */
     @Override
     public double positionMillis() {
-        return live ? Double.NaN : capture.get(Videoio.CAP_PROP_POS_MSEC);
+        return frameMillis;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param frame        frame number, from 1, counted over the whole run (loops included)
  * @param timestamp    wall-clock time the frame was read
- * @param videoMillis  position in a file source in milliseconds, NaN for live sources
+ * @param videoMillis  where the frame starts in a file source, in milliseconds; NaN for live sources
  */
 public record FrameDetections(long frame, Instant timestamp, double videoMillis, int width, int height,
         List<Detection> detections) {

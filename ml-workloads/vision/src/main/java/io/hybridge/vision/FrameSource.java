@@ -14,7 +14,7 @@ public interface FrameSource extends AutoCloseable {
      */
     boolean read(Mat frame);
 
-    /** Position in a file in milliseconds; NaN for live sources. */
+    /** Where the frame read last starts in a file, in milliseconds; NaN for live sources. */
     double positionMillis();
 
     /** Nominal frame rate of a file, 0 when unknown or live. */

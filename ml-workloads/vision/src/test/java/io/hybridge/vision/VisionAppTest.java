@@ -1,6 +1,7 @@
 package io.hybridge.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -95,6 +96,7 @@ class VisionAppTest {
                 assertThat(message.get("frame").asInt()).isEqualTo(i + 1);
                 assertThat(message.get("source").asText()).isEqualTo(Samples.clip().toString());
                 assertThat(message.get("timestamp").asText()).endsWith("Z");
+                assertThat(message.get("videoMs").asDouble()).isCloseTo(i * 1000 / SampleClip.FPS, within(0.1));
                 assertThat(message.get("detections")).anySatisfy(d -> {
                     assertThat(d.get("type").asText()).isEqualTo("face");
                     assertThat(d.get("box").get("w").asInt()).isPositive();
