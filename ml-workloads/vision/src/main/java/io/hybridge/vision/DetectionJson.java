@@ -13,8 +13,8 @@ import java.util.Map;
  *  "detections":[{"type":"motion","box":{"x":10,"y":20,"w":30,"h":40},"score":0.41},
  *                {"type":"face","box":{"x":..,"y":..,"w":..,"h":..},"score":12.7}]}
  * {"type":"stats","source":"...","timestamp":"...","frames":300,"fps":93.1,"fpsOverall":90.4,"elapsedS":3.32,
- *  "meanFrameMs":10.2,"framesWithDetections":250,"detections":{"motion":180,"face":120},
- *  "published":250,"dropped":0,"last":false}
+ *  "meanFrameMs":10.2,"cpuS":4.10,"cpuMsPerFrame":13.667,"framesWithDetections":250,
+ *  "detections":{"motion":180,"face":120},"published":250,"dropped":0,"last":false}
  * </pre>
  */
 public final class DetectionJson {
@@ -60,6 +60,8 @@ public final class DetectionJson {
         json.append(",\"fpsOverall\":").append(number(s.fpsOverall(), 2));
         json.append(",\"elapsedS\":").append(number(s.elapsedSeconds(), 3));
         json.append(",\"meanFrameMs\":").append(number(s.meanFrameMillis(), 3));
+        json.append(",\"cpuS\":").append(number(s.cpuSeconds(), 2));
+        json.append(",\"cpuMsPerFrame\":").append(number(s.cpuMillisPerFrame(), 3));
         json.append(",\"framesWithDetections\":").append(s.framesWithDetections());
         json.append(",\"detections\":{");
         boolean first = true;

@@ -138,7 +138,7 @@ public final class VisionApp {
     private int loop(FrameSource source, DetectionPipeline pipeline, DetectionSink sink) {
         String name = source.description();
         Mat frame = new Mat();
-        ThroughputStats stats = new ThroughputStats(System::nanoTime);
+        ThroughputStats stats = new ThroughputStats(System::nanoTime, ProcessCpu::seconds);
         long statsEvery = settings.statsInterval().toNanos();
         long nextStats = System.nanoTime() + statsEvery;
         double fileFps = source.framesPerSecond();

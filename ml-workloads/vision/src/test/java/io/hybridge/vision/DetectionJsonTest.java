@@ -54,8 +54,8 @@ class DetectionJsonTest {
         Map<Detection.Kind, Long> counts = new EnumMap<>(Detection.Kind.class);
         counts.put(Detection.Kind.MOTION, 7L);
         counts.put(Detection.Kind.FACE, 3L);
-        ThroughputStats.Snapshot snapshot = new ThroughputStats.Snapshot(100, 50.123, 48.9, 2.045, 19.5, counts, 9, 9, 1,
-                true);
+        ThroughputStats.Snapshot snapshot = new ThroughputStats.Snapshot(100, 50.123, 48.9, 2.045, 19.5, 1.5, counts, 9, 9,
+                1, true);
 
         JsonNode json = JSON.readTree(DetectionJson.stats("clip.avi", Instant.EPOCH, snapshot));
 
@@ -65,6 +65,8 @@ class DetectionJsonTest {
         assertThat(json.get("fpsOverall").asDouble()).isEqualTo(48.9);
         assertThat(json.get("elapsedS").asDouble()).isEqualTo(2.045);
         assertThat(json.get("meanFrameMs").asDouble()).isEqualTo(19.5);
+        assertThat(json.get("cpuS").asDouble()).isEqualTo(1.5);
+        assertThat(json.get("cpuMsPerFrame").asDouble()).isEqualTo(15.0);
         assertThat(json.get("framesWithDetections").asLong()).isEqualTo(9);
         assertThat(json.get("detections").get("motion").asLong()).isEqualTo(7);
         assertThat(json.get("detections").get("face").asLong()).isEqualTo(3);

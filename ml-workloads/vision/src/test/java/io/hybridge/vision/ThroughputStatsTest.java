@@ -1,6 +1,7 @@
 package io.hybridge.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ThroughputStatsTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final ThroughputStats stats = new ThroughputStats(now::get);
+    private final AtomicLong cpuMillis = new AtomicLong(5_000);
+    private final ThroughputStats stats = new ThroughputStats(now::get, () -> cpuMillis.get() / 1000.0);
 
     private static FrameDetections frame(long n, Detection... found) {
         return new FrameDetections(n, Instant.EPOCH, 0, 320, 240, List.of(found));
@@ -33,12 +35,16 @@ class ThroughputStatsTest {
             stats.frame(frame(i), 10_000_000L);
         }
         now.addAndGet(1_000_000_000L);
+        cpuMillis.addAndGet(1_200);
         ThroughputStats.Snapshot second = stats.snapshot(0, 0, true);
         assertThat(second.fps()).isEqualTo(10.0);
         assertThat(second.fpsOverall()).isEqualTo(30.0);
         assertThat(second.frames()).isEqualTo(60);
         assertThat(second.elapsedSeconds()).isEqualTo(2.0);
         assertThat(second.last()).isTrue();
+        // CPU since the run started, not since the process did
+        assertThat(second.cpuSeconds()).isCloseTo(1.2, within(1e-9));
+        assertThat(second.cpuMillisPerFrame()).isCloseTo(20.0, within(1e-9));
     }
 
     @Test
@@ -60,5 +66,14 @@ class ThroughputStatsTest {
     @Test
     void noTimeNoRate() {
         assertThat(stats.snapshot(0, 0, false).fps()).isZero();
+        assertThat(stats.snapshot(0, 0, false).cpuMillisPerFrame()).isNaN();
+    }
+
+    @Test
+    void readsTheProcessCpuTimeFromProcfs() {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+        String stat = "4242 (java (vision) x) R 1 4242 4242 0 -1 4194304 100 0 0 0 250 130 0 0 20 0 19 0 1 2 3";
+        assertThat(ProcessCpu.parse(stat)).isEqualTo(3.8);
+        assertThat(ProcessCpu.seconds()).isPositive();
     }
 }
