@@ -24,7 +24,7 @@ import io.hybridge.vision.VisionSettings.SettingsException;
  * <p>Exit status: 0 at the end of a file (or after VISION_MAX_FRAMES), 2 for bad settings,
  * 3 for a source that cannot be opened or a live source that stops, 4 when the broker cannot
  * be reached, 1 for anything else. SIGTERM stops after the current frame, with a last stats
- * message.
+ * message (the JVM then exits 143).
  */
 public final class VisionApp {
 
