@@ -6,6 +6,9 @@
 #
 # For issue 2 (foundation): Mosquitto clients (to drive the gateway's local broker) and a
 # Mosquitto broker as the external peer on 127.0.0.1:${HYBRIDGE_PEER_MQTT_PORT:-18831}.
+# For issue 4 (containers): the Docker engine (docker.io), started here when none answers
+# (log in $HYBRIDGE_PROVISION_STATE/dockerd.log), and what the vision image build uses besides
+# the JDK's jlink: ldd (libc-bin) and strip (binutils).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +27,10 @@ port_open() { bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # --- Debian packages -------------------------------------------------------------------
 missing=""
-# openssl makes the cloud broker's TLS certificates at test time
-for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub openssl:/usr/bin/openssl; do
+# openssl makes the cloud broker's TLS certificates at test time; docker.io, binutils (strip) and
+# libc-bin (ldd) build and run the vision workload's image
+for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub openssl:/usr/bin/openssl \
+    docker.io:/usr/sbin/dockerd binutils:/usr/bin/strip libc-bin:/usr/bin/ldd; do
   pkg=${pair%%:*}; bin=${pair#*:}
   [ -x "$bin" ] || missing="$missing $pkg"
 done
@@ -36,7 +41,7 @@ if [ -n "$missing" ]; then
   # the package's own broker (port 1883) would collide with the gateway's default port
   as_root sh -c 'invoke-rc.d mosquitto stop >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true'
 else
-  say "Debian packages present: mosquitto mosquitto-clients openssl"
+  say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin"
 fi
 
 # --- external peer broker (Mosquitto) --------------------------------------------------
@@ -59,7 +64,29 @@ else
   say "peer Mosquitto started on 127.0.0.1:$peer_port (user hybridge-peer)"
 fi
 
+# --- Docker engine ---------------------------------------------------------------------
+# An engine that already answers on the default socket (systemd's docker.service, one started
+# earlier) is used as it is. Otherwise dockerd is started in the background, detached from
+# this shell (it outlives the script), and waited for.
+if docker info >/dev/null 2>&1; then
+  say "Docker engine answers: $(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+else
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    as_root systemctl start docker
+  else
+    as_root setsid sh -c "exec dockerd >>'$state/dockerd.log' 2>&1 </dev/null" &
+  fi
+  i=0
+  until docker info >/dev/null 2>&1; do
+    i=$((i + 1)); [ "$i" -lt 120 ] || { say "Docker engine did not answer within 60 s; see $state/dockerd.log"; exit 1; }
+    sleep 0.5
+  done
+  say "Docker engine started: $(docker version --format '{{.Server.Version}}' 2>/dev/null) (log $state/dockerd.log)"
+fi
+
 # --- build tools -----------------------------------------------------------------------
 java -version 2>&1 | head -1 | sed 's/^/[provision] /'
+command -v jlink >/dev/null || [ -x "${JAVA_HOME:-/nonexistent}/bin/jlink" ] \
+  || say "warning: no jlink (a full JDK, e.g. openjdk-17-jdk-headless): the vision image cannot be built"
 mvn -v 2>/dev/null | head -1 | sed 's/^/[provision] /'
 say "ready"
