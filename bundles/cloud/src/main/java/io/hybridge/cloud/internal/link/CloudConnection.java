@@ -7,11 +7,16 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -82,8 +87,9 @@ public final class CloudConnection implements HealthContributor {
     private volatile ConnectionState state;
     private volatile DeviceProfile deviceProfile;
     private volatile RouteRegistry routeRegistry;
-    private long reconnects;
-    private long authenticationFailures;
+    /** Written by the connector thread only, read by health(). */
+    private volatile long reconnects;
+    private volatile long authenticationFailures;
 
     @Activate
     public CloudConnection(CloudConfig config, BundleContext context) {
@@ -155,6 +161,7 @@ public final class CloudConnection implements HealthContributor {
         connector.execute(this::connectLoop);
     }
 
+    /** The reply sender is built before the channel exists; it reads the field when it runs. */
     private CloudChannel channel() {
         return channel;
     }
@@ -265,13 +272,12 @@ public final class CloudConnection implements HealthContributor {
         return settings.mqttVersion().equals("5") ? new Paho5Link(options, listener) : new Paho3Link(options, listener);
     }
 
-    private javax.net.SocketFactory socketFactory() throws LinkException {
+    private SocketFactory socketFactory() throws LinkException {
         if (!settings.secure()) {
             return NoDelaySockets.plain();
         }
-        javax.net.ssl.SSLSocketFactory configured = TlsSocketFactories.create(settings.tls());
-        return NoDelaySockets.tls(configured != null ? configured
-                : (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
+        SSLSocketFactory configured = TlsSocketFactories.create(settings.tls());
+        return NoDelaySockets.tls(configured != null ? configured : (SSLSocketFactory) SSLSocketFactory.getDefault());
     }
 
     private void onConnected(MqttLink connected) throws LinkException {
@@ -469,7 +475,7 @@ public final class CloudConnection implements HealthContributor {
                 break;
             }
         }
-        java.util.concurrent.CountDownLatch dc = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch dc = new CountDownLatch(1);
         current.publish(topics.disconnect(), codec.encode(birthMetrics.disconnect()), 1, false,
                 new MqttLink.DeliveryCallback() {
                     @Override
@@ -593,7 +599,7 @@ public final class CloudConnection implements HealthContributor {
         return var != null ? Path.of(var) : context.getDataFile("").toPath();
     }
 
-    private static java.util.concurrent.ThreadFactory named(String name) {
+    private static ThreadFactory named(String name) {
         return task -> {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
