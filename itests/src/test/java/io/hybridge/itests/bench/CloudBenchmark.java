@@ -105,7 +105,13 @@ public final class CloudBenchmark {
                 .env("HYBRIDGE_CLIENT_ID", CLIENT_ID)
                 .env("HYBRIDGE_CLOUD_USERNAME", CloudBroker.USER)
                 .env("HYBRIDGE_CLOUD_PASSWORD", CloudBroker.PASSWORD);
+        String javaOpts = System.getProperty("bench.gateway.java.opts", "");
+        if (!javaOpts.isBlank()) {
+            gateway.env("HYBRIDGE_JAVA_OPTS", javaOpts);
+        }
         Path config = gateway.home().resolve("etc/config");
+        // room for the 1,000,000-message backlog (~300 record bytes each; the default 256 MiB holds ~870,000)
+        Files.writeString(config.resolve("io.hybridge.cloud.config"), "store.max.mib=L\"1024\"\n");
         Files.writeString(config.resolve("io.hybridge.broker.account-sensor.config"), """
                 username="%s"
                 password="%s"
@@ -320,7 +326,11 @@ public final class CloudBenchmark {
         sensor.disconnect().waitForCompletion();
         sensor.close();
         long stored = Wait.until("backlog of " + backlog + " stored", Duration.ofMinutes(30), () -> {
-            long messages = storeMessages();
+            var store = gateway.health().path("subsystems").path("cloud").path("details").path("store");
+            long messages = store.path("messages").asLong();
+            if (store.path("dropped").asLong() > 0 || store.path("refused").asLong() > 0) {
+                throw new AssertionError("the store overflowed while filling the backlog: " + store);
+            }
             return messages >= backlog ? messages : null;
         });
         double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
@@ -354,10 +364,6 @@ public final class CloudBenchmark {
         drain.put("note", "drain counted from the broker's restart (includes the gateway's reconnect delay)"
                 + " to the last arrival at the cloud reader");
         return drain;
-    }
-
-    private long storeMessages() {
-        return gateway.health().path("subsystems").path("cloud").path("details").path("store").path("messages").asLong();
     }
 
     // ---- helpers ----------------------------------------------------------------------------
