@@ -31,7 +31,6 @@ public final class CloudBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int tlsPort;
-    private final int wsPort;
     private Process process;
 
     private CloudBroker(Path dir, boolean tls) throws IOException {
@@ -39,7 +38,6 @@ public final class CloudBroker implements AutoCloseable {
         this.dir = dir;
         this.port = Ports.free();
         this.tlsPort = tls ? Ports.free() : -1;
-        this.wsPort = Ports.free();
         Files.createDirectories(dir);
         Path passwords = dir.resolve("passwords");
         Files.writeString(passwords, "");
@@ -59,9 +57,7 @@ public final class CloudBroker implements AutoCloseable {
                 // sets TCP_NODELAY; Mosquitto does not unless told)
                 .append("set_tcp_nodelay true\n")
                 .append("max_queued_messages 0\n")
-                .append("listener ").append(port).append(" 127.0.0.1\n")
-                .append("listener ").append(wsPort).append(" 127.0.0.1\n")
-                .append("protocol websockets\n");
+                .append("listener ").append(port).append(" 127.0.0.1\n");
         if (tls) {
             generateCertificates();
             conf.append("listener ").append(tlsPort).append(" 127.0.0.1\n")
@@ -89,8 +85,7 @@ public final class CloudBroker implements AutoCloseable {
         process = new ProcessBuilder("/usr/sbin/mosquitto", "-c", dir.resolve("mosquitto.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.out").toFile()).start();
         Wait.until("mosquitto listening on " + port, Duration.ofSeconds(10),
-                () -> Ports.listening(port) && Ports.listening(wsPort) && (tlsPort < 0 || Ports.listening(tlsPort))
-                        ? true : null);
+                () -> Ports.listening(port) && (tlsPort < 0 || Ports.listening(tlsPort)) ? true : null);
         return this;
     }
 
@@ -112,11 +107,6 @@ public final class CloudBroker implements AutoCloseable {
             throw new IllegalStateException("this broker has no TLS listener");
         }
         return "ssl://127.0.0.1:" + tlsPort;
-    }
-
-    /** MQTT over WebSockets (plain). */
-    public String wsUri() {
-        return "ws://127.0.0.1:" + wsPort;
     }
 
     public int port() {
