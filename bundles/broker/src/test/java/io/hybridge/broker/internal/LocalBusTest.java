@@ -165,9 +165,14 @@ class LocalBusTest {
     void publishStagesCompleteOnBusThreadsNotTheBrokers() throws Exception {
         client("subscriber").subscribe("#", 1);
         AtomicReference<String> thread = new AtomicReference<>();
+        String caller = Thread.currentThread().getName();
         bus.publish("t", utf8("x"), 1, false).thenRun(() -> thread.set(Thread.currentThread().getName()))
                 .toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertThat(thread.get()).startsWith("hybridge-bus-");
+        // A dependent stage runs on the thread that completed the publish, or on the caller when the
+        // publish had already completed before thenRun was attached (a race this test cannot
+        // control); never on one of Moquette's threads.
+        assertThat(thread.get()).matches(name -> name.startsWith("hybridge-bus-") || name.equals(caller),
+                "a hybridge-bus thread or the caller, not a broker thread");
     }
 
     @Test
