@@ -374,7 +374,7 @@ public class RemoteConfigurationIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!Files.isRegularFile(file)) {
             assertTrue("no " + file + " within 30 s", System.nanoTime() < deadline);
-            Thread.sleep(50); // poll interval, not a wait for the condition itself
+            Thread.sleep(50); // poll interval of a deadline-bounded wait (the Pax Exam probe has no support.Wait); no file-appeared event to wait on
         }
         return Files.readString(file).trim();
     }
@@ -392,7 +392,7 @@ public class RemoteConfigurationIT {
             } catch (IOException notListeningYet) {
                 // Jetty is still starting
             }
-            Thread.sleep(100); // poll interval, not a wait for the condition itself
+            Thread.sleep(100); // poll interval of a deadline-bounded wait: the whiteboard gives the client no readiness signal
         }
         throw new AssertionError(url + " not served within 30 s; last answer "
                 + (last == null ? "none" : last.statusCode() + " " + last.body()));
