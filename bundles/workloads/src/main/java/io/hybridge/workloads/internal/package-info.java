@@ -1,0 +1,2 @@
+/** The workload supervisor's implementation; not exported. */
+package io.hybridge.workloads.internal;
