@@ -6,8 +6,9 @@ import java.util.Optional;
 /**
  * One instance the supervisor wants running.
  *
- * @param gatewayId identifies this gateway among others sharing an engine; the runtime marks the
- *                  instance with it and {@link WorkloadRuntime#instances(String)} returns only its own
+ * @param gatewayId identifies this gateway among others sharing an engine (lower-case letters,
+ *                  digits, '-'; at most 32); the runtime marks the instance with it and
+ *                  {@link WorkloadRuntime#instances(String)} returns only its own
  * @param spec      the validated spec
  * @param specHash  hash of the spec's canonical form; recorded on the instance so a later
  *                  reconcile can tell whether it drifted
@@ -23,8 +24,11 @@ public record InstanceRequest(String gatewayId, WorkloadSpec spec, String specHa
         bus = bus == null ? Optional.empty() : bus;
     }
 
-    /** The name the instance gets in the engine: {@code hybridge-<workload>-<replica>}. */
+    /**
+     * The name the instance gets in the engine, {@code hb-<gateway>-<workload>-<replica>}: unique
+     * per gateway, so two gateways sharing an engine never collide, and readable in {@code docker ps}.
+     */
     public String instanceName() {
-        return "hybridge-" + spec.name() + "-" + replica;
+        return "hb-" + gatewayId + "-" + spec.name() + "-" + replica;
     }
 }
