@@ -24,6 +24,12 @@ public interface LocalBus {
     /** The client id of messages published through {@link #publish}, as {@link BusMessage#clientId()} shows it. */
     String BUS_CLIENT_ID = "hybridge-bus";
 
+    /** Service property (Integer): the TCP port MQTT clients reach the same broker on. */
+    String PORT = "hybridge.bus.port";
+
+    /** Service property (String): the address the broker listens on ({@code 0.0.0.0}: all). */
+    String HOST = "hybridge.bus.host";
+
     /**
      * Publishes a message as if an MQTT client had, without an ACL check.
      *

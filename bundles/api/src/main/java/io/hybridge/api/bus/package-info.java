@@ -7,7 +7,7 @@
  * the broker's account ACLs.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.hybridge.api.bus;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,16 +16,19 @@ import io.hybridge.api.bus.LocalBus;
 interface BusRegistrar {
 
     /** Offers nothing: for a broker that has no framework around it. */
-    BusRegistrar NONE = bus -> () -> { };
+    BusRegistrar NONE = (bus, settings) -> () -> { };
 
-    /** Offers the bus; the returned action withdraws it. */
-    Runnable register(LocalBus bus);
+    /** Offers the bus of a broker running with these settings; the returned action withdraws it. */
+    Runnable register(LocalBus bus, BrokerSettings settings);
 
     /** Registers the bus as a {@link LocalBus} service of the broker's bundle. */
     static BusRegistrar services(BundleContext context) {
-        return bus -> {
+        return (bus, settings) -> {
             Hashtable<String, Object> properties = new Hashtable<>();
             properties.put(Constants.SERVICE_DESCRIPTION, "Hybridge local MQTT bus (in process)");
+            // where MQTT clients reach the same broker: workloads are given this port
+            properties.put(LocalBus.PORT, settings.port());
+            properties.put(LocalBus.HOST, settings.host());
             ServiceRegistration<LocalBus> registration = context.registerService(LocalBus.class, bus, properties);
             return () -> {
                 try {

@@ -220,7 +220,7 @@ public final class LocalBroker implements HealthContributor {
     private MoquetteBroker start(BrokerSettings settings) throws Exception {
         MoquetteBroker broker = MoquetteBroker.start(settings, new AccessPolicy(accounts, settings.anonymous()), clients);
         try {
-            busRegistration = busRegistrar.register(broker.bus());
+            busRegistration = busRegistrar.register(broker.bus(), settings);
         } catch (RuntimeException e) {
             // the broker serves MQTT clients all the same; only in-process users go without
             LOG.warn("Local MQTT broker runs, but its in-process bus could not be offered as a service: {}", e.toString());

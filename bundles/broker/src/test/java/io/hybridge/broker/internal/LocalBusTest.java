@@ -47,7 +47,7 @@ class LocalBusTest {
         port = LocalBrokerTest.freePort();
         Map<String, Object> config = LocalBrokerTest.loopback(port);
         config.put("allow.anonymous", true);
-        BusRegistrar recording = offered -> {
+        BusRegistrar recording = (offered, settings) -> {
             registered.add(offered);
             return withdrawn::incrementAndGet;
         };
