@@ -250,7 +250,8 @@ class SupervisorTest {
     void scalingDownKeepsReplicaZeroAndRemovesTheRest() {
         supervisor.addRuntime(runtime);
         supervisor.desire(spec("app", "127.0.0.1:15000/a:1", 2, fastPolicy(RestartMode.ON_FAILURE, 3), null), "h1", "config");
-        await(() -> runtime.running("app").size() == 2, () -> "two replicas");
+        await(() -> supervisor.status("app").orElseThrow().replicas().stream()
+                .filter(r -> r.state() == WorkloadState.RUNNING).count() == 2, () -> "two replicas running");
         String replicaZero = supervisor.status("app").orElseThrow().replicas().get(0).instanceId();
 
         supervisor.desire(spec("app", "127.0.0.1:15000/a:1", 1, fastPolicy(RestartMode.ON_FAILURE, 3), null), "h1", "config");
