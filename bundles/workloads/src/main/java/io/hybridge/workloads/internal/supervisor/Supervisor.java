@@ -241,6 +241,11 @@ public final class Supervisor implements HealthContributor {
                 clock.instant(), 0, null, 0, List.of()));
     }
 
+    /** A refused spec from this source is gone (its file was deleted): its refusal no longer applies. */
+    public void forgetRefusal(String name, String source) {
+        invalid.computeIfPresent(name, (key, status) -> source.equals(status.source()) ? null : status);
+    }
+
     /** The workload's configuration was deleted: stop and remove its instances and its broker account. */
     public void undesire(String name) {
         invalid.remove(name);
