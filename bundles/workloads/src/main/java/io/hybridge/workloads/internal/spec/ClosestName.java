@@ -10,9 +10,19 @@ final class ClosestName {
     private ClosestName() {
     }
 
-    /** The known name nearest to {@code typed} (ignoring case), if it is near enough to be a typo. */
+    /**
+     * The known name nearest to {@code typed} (ignoring case), if it is near enough to be a typo, or
+     * the one it abbreviates ({@code proto} for {@code protocol}).
+     */
     static Optional<String> to(String typed, Collection<String> known) {
         String lower = typed.toLowerCase(Locale.ROOT);
+        if (lower.length() >= 3) {
+            Optional<String> abbreviated = known.stream()
+                    .filter(name -> name.toLowerCase(Locale.ROOT).startsWith(lower)).findFirst();
+            if (abbreviated.isPresent()) {
+                return abbreviated;
+            }
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String name : known) {

@@ -1,6 +1,7 @@
 package io.hybridge.workloads.internal.spec;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,6 +18,11 @@ import io.hybridge.api.workload.WorkloadSpec.VolumeType;
  * sorted by key, ports/volumes/devices as objects; so equal specs give equal text.
  */
 final class JsonSpecWriter {
+
+    /** The top-level fields in the order they are written (and problems reported). */
+    static final List<String> FIELD_ORDER = List.of("schemaVersion", "name", "description", "runtime", "image",
+            "command", "resources", "env", "ports", "volumes", "devices", "network", "readOnlyRootFilesystem",
+            "restartPolicy", "healthCheck", "bus", "replicas", "logs", "options");
 
     private JsonSpecWriter() {
     }

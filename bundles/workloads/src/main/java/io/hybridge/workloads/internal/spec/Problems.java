@@ -43,6 +43,25 @@ final class Problems {
         return false;
     }
 
+    /**
+     * Puts the problems in the order of the fields they concern (a field ranks as the first of
+     * {@code fieldOrder} it is or lies in), so a user reads them from the top of the document
+     * down; problems of unlisted fields come last. Stable: one field's problems keep their order.
+     */
+    void order(List<String> fieldOrder) {
+        found.sort(java.util.Comparator.comparingInt(problem -> rank(problem.field(), fieldOrder)));
+    }
+
+    private static int rank(String field, List<String> fieldOrder) {
+        for (int i = 0; i < fieldOrder.size(); i++) {
+            String known = fieldOrder.get(i);
+            if (field.equals(known) || field.startsWith(known + ".") || field.startsWith(known + "[")) {
+                return i;
+            }
+        }
+        return fieldOrder.size();
+    }
+
     boolean isEmpty() {
         return found.isEmpty();
     }

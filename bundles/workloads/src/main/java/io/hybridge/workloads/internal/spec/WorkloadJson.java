@@ -74,6 +74,7 @@ public final class WorkloadJson {
         Problems problems = new Problems();
         WorkloadSpec spec = JsonSpecReader.read(document, problems);
         problems.addUncovered(SpecValidator.problems(spec));
+        problems.order(JsonSpecWriter.FIELD_ORDER);
         problems.throwIfAny(what(file, spec.name()));
         return spec;
     }

@@ -40,6 +40,11 @@ public final class WorkloadProperties {
     private static final String PID = "service.pid";
     private static final String SECONDS = "use a number of seconds, e.g. 5 or 0.5";
 
+    /** The keys in the order of {@link WorkloadConfig} (and {@link #toProperties}). */
+    private static final List<String> PROPERTY_ORDER = List.copyOf(toProperties(
+            new WorkloadSpec("order", null, null, new Image("order", null, null), null, null, null, null, null, null,
+                    null, false, null, null, null, 1, null, null), SOURCE_CONFIG).keySet());
+
     private WorkloadProperties() {
     }
 
@@ -98,6 +103,7 @@ public final class WorkloadProperties {
         List<SpecProblem> ruleProblems = SpecValidator.problems(spec).stream()
                 .map(problem -> new SpecProblem(keys.keyOf(problem.field()), problem.message())).toList();
         problems.addUncovered(ruleProblems);
+        problems.order(PROPERTY_ORDER);
         problems.throwIfAny("workload configuration " + (name.isEmpty() ? "(unnamed)" : name));
         return spec;
     }
