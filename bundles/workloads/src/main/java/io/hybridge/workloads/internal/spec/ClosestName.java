@@ -32,7 +32,7 @@ final class ClosestName {
                 bestDistance = distance;
             }
         }
-        int tolerated = Math.max(2, lower.length() / 3);
+        int tolerated = Math.max(1, lower.length() / 3);
         return best != null && bestDistance <= tolerated ? Optional.of(best) : Optional.empty();
     }
 

@@ -3,6 +3,8 @@ package io.hybridge.workloads.internal.spec;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,7 +124,8 @@ final class JsonObject {
 
     /** One of {@code choices}, by its id. */
     <E> E choice(String key, E absent, E[] choices, Function<E, String> id, String what) {
-        String text = text(key, null, "use " + ids(choices, id));
+        List<String> names = Arrays.stream(choices).map(id).toList();
+        String text = text(key, null, "use " + Problems.alternatives(names));
         if (text == null) {
             return absent;
         }
@@ -131,8 +134,7 @@ final class JsonObject {
                 return choice;
             }
         }
-        List<String> names = java.util.Arrays.stream(choices).map(id).toList();
-        problems.add(path(key), Problems.show(text) + " is not " + what + "; use " + ids(choices, id)
+        problems.add(path(key), Problems.show(text) + " is not " + what + "; use " + Problems.alternatives(names)
                 + ClosestName.suggestion(text, names));
         return absent;
     }
@@ -153,7 +155,7 @@ final class JsonObject {
     /** A list of strings; elements of another type are problems and left out. */
     List<String> strings(String key, String use) {
         List<Object> elements = list(key, use);
-        List<String> strings = new java.util.ArrayList<>();
+        List<String> strings = new ArrayList<>();
         for (int i = 0; i < elements.size(); i++) {
             if (elements.get(i) instanceof String text) {
                 strings.add(text);
@@ -231,13 +233,5 @@ final class JsonObject {
     @SuppressWarnings("unchecked")
     static Map<String, Object> cast(Map<?, ?> map) {
         return (Map<String, Object>) map;
-    }
-
-    private static <E> String ids(E[] choices, Function<E, String> id) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < choices.length; i++) {
-            text.append(i == 0 ? "" : i == choices.length - 1 ? " or " : ", ").append(id.apply(choices[i]));
-        }
-        return text.toString();
     }
 }

@@ -104,6 +104,15 @@ final class Problems {
         return String.valueOf(value);
     }
 
+    /** {@code a, b or c}. */
+    static String alternatives(List<String> names) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            text.append(i == 0 ? "" : i == names.size() - 1 ? " or " : ", ").append(names.get(i));
+        }
+        return text.toString();
+    }
+
     /** What kind of JSON value this is, for "… is a string; use …". */
     static String kind(Object value) {
         if (value instanceof String) {

@@ -104,7 +104,7 @@ final class PropertyReader {
             }
         }
         List<String> names = Arrays.stream(choices).map(id).toList();
-        problems.add(key, Problems.show(text) + " is not " + what + "; use " + String.join(", ", names)
+        problems.add(key, Problems.show(text) + " is not " + what + "; use " + Problems.alternatives(names)
                 + ClosestName.suggestion(text, names));
         return absent;
     }
