@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.jr.ob.JSON;
 
 import io.hybridge.api.workload.InvalidSpecException;
+import io.hybridge.api.workload.SpecProblem;
 import io.hybridge.api.workload.WorkloadSpec;
 
 /**
@@ -73,7 +74,11 @@ public final class WorkloadJson {
     public static WorkloadSpec fromDocument(Map<String, Object> document, String file) throws InvalidSpecException {
         Problems problems = new Problems();
         WorkloadSpec spec = JsonSpecReader.read(document, problems);
-        problems.addUncovered(SpecValidator.problems(spec));
+        boolean referenceAlone = document.get("image") instanceof String;
+        problems.addUncovered(SpecValidator.problems(spec).stream()
+                .map(problem -> referenceAlone && problem.field().equals("image.reference")
+                        ? new SpecProblem("image", problem.message()) : problem)
+                .toList());
         problems.order(JsonSpecWriter.FIELD_ORDER);
         problems.throwIfAny(what(file, spec.name()));
         return spec;

@@ -288,6 +288,16 @@ class WorkloadJsonTest {
     }
 
     @Test
+    void namesTheImageAsWritten() {
+        assertThat(onlyProblem("{\"name\": \"vision\", \"image\": \"Vision\"}").field()).isEqualTo("image");
+        assertThat(onlyProblem("{\"name\": \"vision\", \"image\": {\"reference\": \"Vision\"}}").field())
+                .isEqualTo("image.reference");
+        assertThat(onlyProblem("{\"name\": \"vision\", \"image\": 5}")).isEqualTo(new SpecProblem("image",
+                "5 is a number; use an image reference, e.g. \"registry.local:5000/hybridge/vision:1.0\", or an object"
+                        + " {\"reference\", \"pullPolicy\", \"archive\"}"));
+    }
+
+    @Test
     void requiresTheFieldsAnElementCannotDoWithout() {
         assertThat(problems(with("\"ports\": [{\"containerPort\": 80}], \"volumes\": [{\"source\": \"/x\"}],"
                 + " \"devices\": [{\"permissions\": \"r\"}]"))).extracting(SpecProblem::field).containsExactly(
