@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The example spec next to the workload stays true to the build: it names the image the
  * build tags, its environment is valid for the app, and its bus account covers the topics
- * the app publishes to. (The spec schema itself is provisional.)
+ * the app publishes to. (That it is a valid spec is checked where the schema lives, by the
+ * workloads bundle's {@code WorkloadJsonTest}.)
  */
 class WorkloadSpecTest {
 
@@ -26,8 +27,8 @@ class WorkloadSpecTest {
     void namesTheImageTheBuildTags() throws Exception {
         JsonNode spec = spec();
         assertThat(spec.get("runtime").asText()).isEqualTo("container");
-        assertThat(spec.get("image").asText()).isEqualTo(System.getProperty("vision.image"));
-        assertThat(spec.get("imagePullPolicy").asText()).isEqualTo("never");
+        assertThat(spec.get("image").get("reference").asText()).isEqualTo(System.getProperty("vision.image"));
+        assertThat(spec.get("image").get("pullPolicy").asText()).isEqualTo("never");
     }
 
     @Test
