@@ -42,6 +42,8 @@ import io.hybridge.api.health.HealthContributor;
 import io.hybridge.api.health.HealthStatus;
 import io.hybridge.api.workload.BusEndpoint;
 import io.hybridge.api.workload.InstanceInfo;
+import io.hybridge.api.workload.InvalidSpecException;
+import io.hybridge.api.workload.SpecProblem;
 import io.hybridge.api.workload.RuntimeAvailability;
 import io.hybridge.api.workload.RuntimeListener;
 import io.hybridge.api.workload.RuntimeType;
@@ -221,8 +223,19 @@ public final class Supervisor implements HealthContributor {
 
     // ---- desired state (from the workload configurations) --------------------------------------
 
-    /** A valid spec for a workload: create its machine or hand it the new spec. */
+    /** What the spec's runtime (if installed) finds wrong with it; empty when fine or when the runtime is absent. */
+    public List<SpecProblem> runtimeProblems(WorkloadSpec spec) {
+        WorkloadRuntime runtime = runtimeFor(spec.runtime());
+        return runtime == null ? List.of() : runtime.validate(spec);
+    }
+
+    /** A valid spec for a workload: create its machine or hand it the new spec (unless its runtime refuses it). */
     public void desire(WorkloadSpec spec, String specHash, String source) {
+        List<SpecProblem> problems = runtimeProblems(spec);
+        if (!problems.isEmpty()) {
+            refuse(spec.name(), source, new InvalidSpecException("workload spec " + spec.name(), problems).getMessage());
+            return;
+        }
         invalid.remove(spec.name());
         machines.computeIfAbsent(spec.name(), name -> new WorkloadMachine(name, context, new SerialExecutor(pool, name)))
                 .apply(spec, specHash, source);
