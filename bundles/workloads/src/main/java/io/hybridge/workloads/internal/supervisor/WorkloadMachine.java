@@ -468,6 +468,9 @@ final class WorkloadMachine {
         if (check.type() == HealthCheckType.PROCESS && check.startPeriod().isZero()) {
             return; // exits arrive as events; nothing to poll
         }
+        if (check.type() == HealthCheckType.MQTT_HEARTBEAT) {
+            ctx.lastHeartbeat(check.topic()); // watch from the start, so the first heartbeat is not missed
+        }
         long gen = generation;
         long first = check.type() == HealthCheckType.PROCESS ? check.startPeriod().toMillis() : check.interval().toMillis();
         replica.health = ctx.scheduler().scheduleWithFixedDelay(() -> executor.execute(() -> healthTick(replica, gen)),
@@ -483,6 +486,9 @@ final class WorkloadMachine {
         Instant now = ctx.clock().instant();
         boolean inStartPeriod = replica.startedAt != null && now.isBefore(replica.startedAt.plus(check.startPeriod()));
         String failure = probe(replica, check, now);
+        if (NO_VERDICT.equals(failure)) {
+            return; // e.g. no heartbeat yet, but its timeout since the start has not passed either
+        }
         if (failure == null) {
             replica.healthFailures = 0;
             replica.healthy = true;
@@ -507,7 +513,10 @@ final class WorkloadMachine {
         publish();
     }
 
-    /** @return null when healthy, else what failed */
+    /** What {@link #probe} returns when it can say neither healthy nor failed yet. */
+    private static final String NO_VERDICT = "";
+
+    /** @return null when healthy, {@link #NO_VERDICT}, else what failed */
     private String probe(Replica replica, WorkloadSpec.HealthCheck check, Instant now) {
         switch (check.type()) {
             case TCP -> {
@@ -521,13 +530,13 @@ final class WorkloadMachine {
             case MQTT_HEARTBEAT -> {
                 Instant last = ctx.lastHeartbeat(check.topic());
                 Instant since = replica.startedAt == null ? now : replica.startedAt;
-                Instant reference = last != null && last.isAfter(since) ? last : since;
-                if (Duration.between(reference, now).compareTo(check.timeout()) > 0) {
-                    return last == null || !last.isAfter(since)
-                            ? "no heartbeat on '" + check.topic() + "' since it started"
-                            : "no heartbeat on '" + check.topic() + "' for " + human(Duration.between(last, now));
+                boolean heard = last != null && !last.isBefore(since);
+                Duration silence = Duration.between(heard ? last : since, now);
+                if (silence.compareTo(check.timeout()) <= 0) {
+                    return heard ? null : NO_VERDICT;
                 }
-                return last != null && last.isAfter(since) ? null : "waiting for its first heartbeat on '" + check.topic() + "'";
+                return heard ? "no heartbeat on '" + check.topic() + "' for " + human(silence)
+                        : "no heartbeat on '" + check.topic() + "' in the " + human(silence) + " since it started";
             }
             default -> {
                 return null; // process: running is healthy

@@ -301,6 +301,60 @@ class SupervisorTest {
         assertThat(supervisor.status("web").orElseThrow().lastExit()).isNull();
     }
 
+    /** A bus that hands messages to its subscribers when the test says so. */
+    static final class TestBus implements io.hybridge.api.bus.LocalBus {
+        final Map<String, io.hybridge.api.bus.BusListener> listeners = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> publish(String topic, byte[] payload, int qos, boolean retain) {
+            io.hybridge.api.bus.BusListener listener = listeners.get(topic);
+            if (listener != null) {
+                listener.onMessage(new io.hybridge.api.bus.BusMessage(topic, payload, qos, retain, BUS_CLIENT_ID));
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public Subscription subscribe(String topicFilter, io.hybridge.api.bus.BusListener listener) {
+            listeners.put(topicFilter, listener);
+            return new Subscription() {
+                @Override
+                public String topicFilter() {
+                    return topicFilter;
+                }
+
+                @Override
+                public long droppedMessages() {
+                    return 0;
+                }
+
+                @Override
+                public void close() {
+                    listeners.remove(topicFilter);
+                }
+            };
+        }
+    }
+
+    @Test
+    void anMqttHeartbeatKeepsAWorkloadHealthyAndItsSilenceRestartsIt() {
+        TestBus bus = new TestBus();
+        supervisor.setBus(bus, Map.of(io.hybridge.api.bus.LocalBus.PORT, 18830));
+        supervisor.addRuntime(runtime);
+        HealthCheck heartbeat = new HealthCheck(HealthCheckType.MQTT_HEARTBEAT, 0, "app/alive", Duration.ofMillis(20),
+                Duration.ofMillis(300), Duration.ZERO, 2);
+        supervisor.desire(spec("app", "127.0.0.1:15000/app:1", 1, fastPolicy(RestartMode.ON_FAILURE, 5), heartbeat), "h1", "config");
+        assertThat(awaitState("app", WorkloadState.STARTING).replicas().get(0).healthy()).isFalse();
+
+        await(() -> bus.listeners.containsKey("app/alive"), () -> "the heartbeat topic watched");
+        bus.publish("app/alive", new byte[0], 0, false);
+        assertThat(awaitState("app", WorkloadState.RUNNING).replicas().get(0).healthy()).isTrue();
+
+        // silence: after the timeout and two failed checks the replica is unhealthy and restarted
+        await(() -> supervisor.status("app").orElseThrow().restarts() >= 1, () -> "a restart after the heartbeat stopped");
+        assertThat(runtime.starts.size()).isGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void theGatewayIdIsGeneratedOnceAndKept() throws Exception {
         Supervisor first = new Supervisor(config(""), state, configAdmin);
