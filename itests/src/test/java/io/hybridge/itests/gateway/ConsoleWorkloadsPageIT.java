@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,8 @@ import io.hybridge.itests.support.Wait;
  * gateway and Docker engine: a pasted spec becomes a workload the page shows with its state and
  * the supervisor's message, a refused spec shows its problem by field and changes nothing, and
  * the remove button (after its confirmation) takes the workload away.
+ *
+ * <p>Needs a distribution with the workloads bundle and the container runtime in its features.
  */
 class ConsoleWorkloadsPageIT {
 
@@ -61,7 +64,7 @@ class ConsoleWorkloadsPageIT {
                     """.formatted(IMAGE));
             assertThat(result(page)).contains("Applied workload ui-missing-image");
             // the page's script refreshes the row from status.json every 5 s: no reload here
-            WebElement row = Wait.until("ui-missing-image shown as failed; page:\n" + text(page), DEADLINE, () -> {
+            WebElement row = until(page, "ui-missing-image shown as failed", () -> {
                 List<WebElement> rows = page.findElements(By.cssSelector("tr[data-name='ui-missing-image']"));
                 return !rows.isEmpty() && "failed".equals(rows.get(0).getDomAttribute("data-state")) ? rows.get(0) : null;
             });
@@ -76,7 +79,7 @@ class ConsoleWorkloadsPageIT {
                     {"name": "ui-negative-memory", "image": {"reference": "%s", "pullPolicy": "never"},
                      "resources": {"memoryMiB": -5}}
                     """.formatted(IMAGE));
-            WebElement problem = Wait.until("the refused field shown", DEADLINE, () -> page.findElements(
+            WebElement problem = until(page, "the refused field shown", () -> page.findElements(
                     By.cssSelector("#workload-problems li[data-field='resources.memoryMiB']")).stream().findFirst().orElse(null));
             assertThat(problem.getText()).contains("resources.memoryMiB").contains("-5");
             assertThat(page.findElement(By.id("workload-spec-text")).getDomProperty("value"))
@@ -95,7 +98,7 @@ class ConsoleWorkloadsPageIT {
                     return null;
                 }
             });
-            Wait.until("ui-missing-image gone from the page", DEADLINE,
+            until(page, "ui-missing-image gone from the page",
                     () -> page.findElements(By.cssSelector("tr[data-name='ui-missing-image']")).isEmpty());
             assertThat(result(page)).contains("Removed ui-missing-image");
             assertThat(api.get("/api/workloads/ui-missing-image").statusCode()).isEqualTo(404);
@@ -108,12 +111,21 @@ class ConsoleWorkloadsPageIT {
         WebElement text = page.findElement(By.id("workload-spec-text"));
         ((JavascriptExecutor) page).executeScript("arguments[0].value = arguments[1];", text, spec);
         page.findElement(By.id("workload-apply-button")).click();
-        Wait.until("the page after applying", DEADLINE, () -> page.getCurrentUrl().contains("result="));
+        until(page, "the page after applying", () -> page.getCurrentUrl().contains("result="));
     }
 
     private static String result(WebDriver page) {
-        return Wait.until("the action's result on the page", DEADLINE, () -> page.findElements(By.id("workloads-result"))
+        return until(page, "the action's result on the page", () -> page.findElements(By.id("workloads-result"))
                 .stream().map(WebElement::getText).findFirst().orElse(null));
+    }
+
+    /** {@link Wait#until}, with what the page shows at the deadline in the failure. */
+    private static <T> T until(WebDriver page, String what, Supplier<T> probe) {
+        try {
+            return Wait.until(what, DEADLINE, probe);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the page shows:\n" + text(page), e);
+        }
     }
 
     private static WebElement cell(WebElement row, String name) {
