@@ -9,6 +9,8 @@
 # For issue 4 (containers): the Docker engine (docker.io), started here when none answers
 # (log in $HYBRIDGE_PROVISION_STATE/dockerd.log), and what the vision image build uses besides
 # the JDK's jlink: ldd (libc-bin) and strip (binutils).
+# For the console's browser tests: Chromium and its WebDriver (chromium, chromium-driver), run
+# headless by Selenium from their Debian paths; no driver is ever downloaded.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +32,8 @@ missing=""
 # openssl makes the cloud broker's TLS certificates at test time; docker.io, binutils (strip) and
 # libc-bin (ldd) build and run the vision workload's image
 for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub openssl:/usr/bin/openssl \
-    docker.io:/usr/sbin/dockerd binutils:/usr/bin/strip libc-bin:/usr/bin/ldd; do
+    docker.io:/usr/sbin/dockerd binutils:/usr/bin/strip libc-bin:/usr/bin/ldd \
+    chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver; do
   pkg=${pair%%:*}; bin=${pair#*:}
   [ -x "$bin" ] || missing="$missing $pkg"
 done
@@ -41,7 +44,7 @@ if [ -n "$missing" ]; then
   # the package's own broker (port 1883) would collide with the gateway's default port
   as_root sh -c 'invoke-rc.d mosquitto stop >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true'
 else
-  say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin"
+  say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin chromium chromium-driver"
 fi
 
 # --- external peer broker (Mosquitto) --------------------------------------------------
@@ -82,6 +85,14 @@ else
     sleep 0.5
   done
   say "Docker engine started: $(docker version --format '{{.Server.Version}}' 2>/dev/null) (log $state/dockerd.log)"
+fi
+
+# --- browser ---------------------------------------------------------------------------
+# the console tests start their own headless Chromium; check here that it runs at all
+if /usr/bin/chromium --headless --no-sandbox --disable-gpu --dump-dom about:blank 2>/dev/null | grep -q '<body>'; then
+  say "$(/usr/bin/chromium --version 2>/dev/null) runs headless; $(/usr/bin/chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
+else
+  say "warning: chromium does not run headless (chromium --headless --no-sandbox --dump-dom about:blank); the browser tests will fail"
 fi
 
 # --- build tools -----------------------------------------------------------------------
