@@ -25,6 +25,14 @@ public interface WorkloadService {
      */
     WorkloadSpec parse(String json) throws InvalidSpecException;
 
+    /**
+     * Parses a spec sent for the workload {@code name} (e.g. {@code PUT workloads/<name>}): a
+     * document without a {@code name} takes this one; one with another name is refused.
+     *
+     * @throws InvalidSpecException listing each field that is wrong
+     */
+    WorkloadSpec parse(String json, String name) throws InvalidSpecException;
+
     /** The JSON form of a spec, as {@link #parse} reads it. */
     String toJson(WorkloadSpec spec);
 

@@ -1,7 +1,10 @@
 package io.hybridge.api.workload;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,6 +30,55 @@ public record WorkloadStatus(String name, RuntimeType runtime, String source, St
         Objects.requireNonNull(state, "state");
         message = message == null ? "" : message;
         replicas = replicas == null ? List.of() : List.copyOf(replicas);
+    }
+
+    /**
+     * The status as JSON-friendly maps, lists and scalars: the one shape of {@code GET workloads}
+     * (WORKLOADS-V1), {@code GET /api/workloads} and the console, so one parser reads them all.
+     * Absent values (no last exit, no usage sample) are {@code null}.
+     */
+    public Map<String, Object> toJsonMap() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("runtime", runtime == null ? null : runtime.id());
+        json.put("state", state.id());
+        json.put("message", message);
+        json.put("since", since == null ? null : since.toString());
+        json.put("source", source);
+        json.put("specHash", specHash);
+        json.put("restarts", restarts);
+        json.put("replicas", desiredReplicas);
+        Map<String, Object> exit = null;
+        if (lastExit != null) {
+            exit = new LinkedHashMap<>();
+            exit.put("code", lastExit.code());
+            exit.put("oomKilled", lastExit.oomKilled());
+            exit.put("at", lastExit.at() == null ? null : lastExit.at().toString());
+            exit.put("reason", lastExit.reason());
+        }
+        json.put("lastExit", exit);
+        List<Map<String, Object>> instances = new ArrayList<>();
+        for (Replica replica : replicas) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("index", replica.index());
+            entry.put("instanceId", replica.instanceId());
+            entry.put("state", replica.state().id());
+            entry.put("healthy", replica.healthy());
+            entry.put("restarts", replica.restarts());
+            entry.put("startedAt", replica.startedAt() == null ? null : replica.startedAt().toString());
+            Map<String, Object> usage = null;
+            if (replica.usage() != null) {
+                usage = new LinkedHashMap<>();
+                usage.put("cpuPercent", Math.round(replica.usage().cpuPercent() * 10) / 10.0);
+                usage.put("memoryBytes", replica.usage().memoryBytes());
+                usage.put("memoryLimitBytes", replica.usage().memoryLimitBytes());
+                usage.put("pids", replica.usage().pids());
+            }
+            entry.put("usage", usage);
+            instances.add(entry);
+        }
+        json.put("instances", instances);
+        return json;
     }
 
     /**

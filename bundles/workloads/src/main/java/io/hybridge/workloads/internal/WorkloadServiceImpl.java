@@ -52,6 +52,11 @@ public final class WorkloadServiceImpl implements WorkloadService {
     }
 
     @Override
+    public WorkloadSpec parse(String json, String name) throws InvalidSpecException {
+        return WorkloadJson.parseFor(json, name);
+    }
+
+    @Override
     public String toJson(WorkloadSpec spec) {
         return WorkloadJson.toJson(spec);
     }

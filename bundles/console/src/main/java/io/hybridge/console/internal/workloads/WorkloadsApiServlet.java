@@ -149,7 +149,7 @@ public class WorkloadsApiServlet extends HttpServlet {
         statuses.sort(Comparator.comparing(WorkloadStatus::name));
         List<Map<String, Object>> entries = new ArrayList<>();
         for (WorkloadStatus status : statuses) {
-            entries.add(WorkloadJson.status(status));
+            entries.add(status.toJsonMap());
         }
         json(response, HttpServletResponse.SC_OK, Map.of("workloads", entries));
     }
@@ -160,7 +160,7 @@ public class WorkloadsApiServlet extends HttpServlet {
             noSuch(response, name);
             return;
         }
-        Map<String, Object> body = WorkloadJson.status(status.get());
+        Map<String, Object> body = status.get().toJsonMap();
         Optional<WorkloadSpec> spec = service.spec(name);
         if (spec.isPresent()) {
             body.put("spec", WorkloadJson.parse(service.toJson(spec.get())));
@@ -184,11 +184,11 @@ public class WorkloadsApiServlet extends HttpServlet {
         }
         try {
             boolean existed = service.status(name).isPresent();
-            WorkloadSpec spec = service.parse(WorkloadJson.withName(name, text));
+            WorkloadSpec spec = service.parse(text, name);
             boolean changed = service.apply(spec, SOURCE);
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("changed", changed);
-            service.status(name).ifPresent(status -> answer.put("status", WorkloadJson.status(status)));
+            service.status(name).ifPresent(status -> answer.put("status", status.toJsonMap()));
             json(response, existed ? HttpServletResponse.SC_OK : HttpServletResponse.SC_CREATED, answer);
         } catch (InvalidSpecException e) {
             json(response, HttpServletResponse.SC_BAD_REQUEST, WorkloadJson.refused(e));

@@ -116,7 +116,7 @@ public class WorkloadsPage extends HttpServlet {
         Instant now = clock.instant();
         List<Map<String, Object>> entries = new ArrayList<>();
         for (WorkloadStatus status : sorted(service.list())) {
-            Map<String, Object> entry = WorkloadJson.status(status);
+            Map<String, Object> entry = status.toJsonMap();
             entry.put("cells", StatusCells.of(status, now).toJson());
             entries.add(entry);
         }

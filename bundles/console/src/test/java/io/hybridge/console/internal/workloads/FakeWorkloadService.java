@@ -53,6 +53,26 @@ final class FakeWorkloadService implements WorkloadService {
     }
 
     @Override
+    public WorkloadSpec parse(String json, String name) throws InvalidSpecException {
+        Map<String, Object> map;
+        try {
+            map = new java.util.LinkedHashMap<>(JSON.std.mapFrom(json));
+        } catch (IOException e) {
+            return parse(json);
+        }
+        Object inBody = map.putIfAbsent("name", name);
+        if (inBody != null && !inBody.equals(name)) {
+            throw new InvalidSpecException("workload spec " + name, List.of(new SpecProblem("name",
+                    "'" + inBody + "' differs from the name in the request path, '" + name + "'")));
+        }
+        try {
+            return parse(JSON.std.asString(map));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     public WorkloadSpec parse(String json) throws InvalidSpecException {
         Map<String, Object> map;
         try {

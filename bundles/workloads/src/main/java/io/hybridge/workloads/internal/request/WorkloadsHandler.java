@@ -57,7 +57,7 @@ public final class WorkloadsHandler implements RequestHandler {
         }
         if (path.size() == 1) {
             return request.verb() == Verb.GET ? json(Map.of("workloads",
-                    workloads.list().stream().map(StatusJson::of).toList())) : unknown(request);
+                    workloads.list().stream().map(WorkloadStatus::toJsonMap).toList())) : unknown(request);
         }
         String name = path.get(1);
         if (path.size() == 3) {
@@ -83,7 +83,7 @@ public final class WorkloadsHandler implements RequestHandler {
         if (status.isEmpty()) {
             return noSuch(name);
         }
-        Map<String, Object> body = new LinkedHashMap<>(StatusJson.of(status.get()));
+        Map<String, Object> body = new LinkedHashMap<>(status.get().toJsonMap());
         Optional<WorkloadSpec> spec = workloads.spec(name);
         if (spec.isPresent()) {
             try {
@@ -101,47 +101,17 @@ public final class WorkloadsHandler implements RequestHandler {
             return CloudResponse.badRequest("PUT workloads/" + name + " needs the workload's JSON spec as its body");
         }
         try {
-            String withName = withName(name, body);
-            WorkloadSpec spec = workloads.parse(withName);
+            WorkloadSpec spec = workloads.parse(body, name);
             boolean changed = workloads.apply(spec, "cloud");
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("changed", changed);
-            workloads.status(name).ifPresent(status -> answer.put("status", StatusJson.of(status)));
+            workloads.status(name).ifPresent(status -> answer.put("status", status.toJsonMap()));
             return json(answer);
         } catch (InvalidSpecException e) {
             Map<String, Object> problems = new LinkedHashMap<>();
             problems.put("problems", e.problems().stream().map(WorkloadsHandler::problem).toList());
             return refused(e.getMessage(), problems);
         }
-    }
-
-    /** The path names the workload: a body without a name takes it, a body with another name is refused. */
-    private static String withName(String name, String body) throws InvalidSpecException {
-        Object parsed;
-        try {
-            parsed = JSON.std.anyFrom(body);
-        } catch (IOException e) {
-            return body; // the spec parser names the JSON error with its position
-        }
-        if (!(parsed instanceof Map<?, ?> map)) {
-            return body;
-        }
-        Object inBody = map.get("name");
-        if (inBody == null) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> named = new LinkedHashMap<>((Map<String, Object>) map);
-            named.put("name", name);
-            try {
-                return JSON.std.asString(named);
-            } catch (IOException e) {
-                return body;
-            }
-        }
-        if (!name.equals(inBody)) {
-            throw new InvalidSpecException("workload spec " + name, List.of(new SpecProblem("name",
-                    "'" + inBody + "' differs from the name in the request path, '" + name + "'; make them equal or leave name out")));
-        }
-        return body;
     }
 
     private CloudResponse logs(String name, CloudRequest request) {

@@ -1,6 +1,7 @@
 package io.hybridge.workloads.internal.spec;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonLocation;
@@ -44,6 +45,26 @@ public final class WorkloadJson {
      * @throws InvalidSpecException {@code workload spec <file>: } and every problem
      */
     public static WorkloadSpec parse(String json, String file) throws InvalidSpecException {
+        return fromDocument(object(json, file), file);
+    }
+
+    /**
+     * Parses a spec sent for the workload {@code name} (a request path names it): a document
+     * without a {@code name} takes it, one with another name is refused.
+     */
+    public static WorkloadSpec parseFor(String json, String name) throws InvalidSpecException {
+        Map<String, Object> document = new java.util.LinkedHashMap<>(object(json, null));
+        Object inDocument = document.get("name");
+        if (inDocument == null) {
+            document.put("name", name);
+        } else if (!name.equals(inDocument)) {
+            throw new InvalidSpecException(what(null, name), List.of(new SpecProblem("name", "'" + inDocument
+                    + "' differs from the name in the request path, '" + name + "'; make them equal or leave name out")));
+        }
+        return fromDocument(document, null);
+    }
+
+    private static Map<String, Object> object(String json, String file) throws InvalidSpecException {
         Problems problems = new Problems();
         Object document;
         try {
@@ -62,7 +83,7 @@ public final class WorkloadJson {
                     + "; a workload spec is a JSON object {\"name\": …, \"image\": …}");
             throw new InvalidSpecException(what(file, null), problems.list());
         }
-        return fromDocument(JsonObject.cast(map), file);
+        return JsonObject.cast(map);
     }
 
     /**

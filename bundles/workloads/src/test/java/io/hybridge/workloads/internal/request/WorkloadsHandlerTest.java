@@ -38,6 +38,11 @@ class WorkloadsHandlerTest {
         }
 
         @Override
+        public WorkloadSpec parse(String json, String name) throws InvalidSpecException {
+            return WorkloadJson.parseFor(json, name);
+        }
+
+        @Override
         public String toJson(WorkloadSpec spec) {
             return WorkloadJson.toJson(spec);
         }
