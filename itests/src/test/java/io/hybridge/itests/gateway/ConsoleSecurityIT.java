@@ -48,6 +48,31 @@ class ConsoleSecurityIT {
     }
 
     @Test
+    void theHttpApiRefusesChangesThatABrowserSaysComeFromAnotherSite() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.install(dir, "gw").env("HYBRIDGE_ADMIN_PASSWORD", "itest-Secret-1")
+                .startAndAwaitReady()) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:itest-Secret-1".getBytes());
+            java.util.function.Function<String, Integer> snapshotWith = origin -> {
+                var request = java.net.http.HttpRequest.newBuilder(gateway.url("/api/config/v2/snapshots/_write"))
+                        .header("Authorization", auth).POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+                if (origin != null) {
+                    request.header("Origin", origin);
+                }
+                try {
+                    return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            // the cached Basic credentials a browser would send along with a forged form post
+            assertThat(snapshotWith.apply("http://evil.example")).isEqualTo(403);
+            assertThat(snapshotWith.apply("http://127.0.0.1:" + gateway.httpPort())).isEqualTo(200);
+            assertThat(snapshotWith.apply(null)).as("a script sends no Origin").isEqualTo(200);
+        }
+    }
+
+    @Test
     void rateLimitsRepeatedFailedLogins() throws Exception {
         try (GatewayProcess gateway = GatewayProcess.install(dir, "gw").env("HYBRIDGE_ADMIN_PASSWORD", "itest-Secret-2")
                 .startAndAwaitReady()) {

@@ -3,6 +3,8 @@ package io.hybridge.console.internal;
 import java.io.IOException;
 
 import org.osgi.service.component.annotations.Activate;
+
+import io.hybridge.console.internal.workloads.CrossSiteGuard;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ServiceScope;
@@ -17,6 +19,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * APIs live (the configuration API of the config bundle selects it). Every request needs the
  * admin's HTTP Basic login, checked and rate-limited by the same {@link AdminAuthentication}
  * as the web console: 401 with a challenge, 429 with {@code Retry-After} while locked out.
+ * A change (anything but GET, HEAD, OPTIONS) that a browser says comes from another site is
+ * refused with 403: a browser that has the admin's Basic credentials cached would otherwise send
+ * them along with a forged cross-site request. Scripts send no {@code Origin} and are unaffected.
  *
  * <p>Bundle scope, as the whiteboard expects of a context: each bundle's servlets get their
  * own instance (for resources), all sharing the one authentication.
@@ -39,6 +44,14 @@ public class ApiServletContext extends ServletContextHelper {
         String user = authentication.authenticate(request, response, "HTTP API");
         if (user == null) {
             return false;
+        }
+        String method = request.getMethod();
+        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS")) {
+            String refusal = CrossSiteGuard.refuseCrossSite(request);
+            if (refusal != null) {
+                response.sendError(HttpServletResponse.SC_FORBIDDEN, "refused: " + refusal);
+                return false;
+            }
         }
         request.setAttribute(REMOTE_USER, user);
         request.setAttribute(AUTHENTICATION_TYPE, HttpServletRequest.BASIC_AUTH);

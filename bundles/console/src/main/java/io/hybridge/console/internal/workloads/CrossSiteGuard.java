@@ -26,7 +26,7 @@ import jakarta.servlet.http.HttpServletRequest;
  *       protects also a browser that sends neither header.</li>
  * </ul>
  */
-final class CrossSiteGuard {
+public final class CrossSiteGuard {
 
     static final String TOKEN_FIELD = "token";
 
@@ -66,7 +66,7 @@ final class CrossSiteGuard {
     }
 
     /** Why a request is refused as coming from another site, or null when it may go ahead. */
-    static String refuseCrossSite(HttpServletRequest request) {
+    public static String refuseCrossSite(HttpServletRequest request) {
         String host = request.getHeader("Host");
         String fetchSite = request.getHeader("Sec-Fetch-Site");
         if (fetchSite != null && !fetchSite.equalsIgnoreCase("same-origin") && !fetchSite.equalsIgnoreCase("none")) {

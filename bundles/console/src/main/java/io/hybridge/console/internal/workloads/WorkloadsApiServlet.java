@@ -80,13 +80,7 @@ public class WorkloadsApiServlet extends HttpServlet {
                     + "no WorkloadService is registered (the hybridge-workloads bundle is missing or not active)");
             return;
         }
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            String refusal = CrossSiteGuard.refuseCrossSite(request);
-            if (refusal != null) {
-                error(response, HttpServletResponse.SC_FORBIDDEN, "refused: " + refusal);
-                return;
-            }
-        }
+        // cross-site changes are refused for every /api servlet by ApiServletContext
         try {
             route(request, response, service, method, path);
         } catch (RuntimeException e) {
