@@ -133,7 +133,8 @@ final class ImagePreparer {
         }
         PullImageCmd command = client.pullImageCmd(reference.name()).withTag(reference.pullTag());
         Optional<AuthConfig> auth = credentials.apply(reference.registry());
-        auth.ifPresent(command::withAuthConfig);
+        // always set: docker-java would otherwise fill in what the user's ~/.docker/config.json holds
+        command.withAuthConfig(auth.orElse(null));
         List<String> errors = new ArrayList<>();
         StreamCallback<PullResponseItem> callback = new StreamCallback<>(item -> {
             if (item.isErrorIndicated()) {
