@@ -16,6 +16,10 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 state=${HYBRIDGE_PROVISION_STATE:-/var/tmp/hybridge-itests}
 peer_port=${HYBRIDGE_PEER_MQTT_PORT:-18831}
+registry_port=${HYBRIDGE_TEST_REGISTRY_PORT:-15000}
+registry_dir=${HYBRIDGE_TEST_REGISTRY_DIR:-/var/lib/hybridge-itest-registry}
+registry_user=hybridge
+registry_password=hybridge-test-registry
 
 say() { printf '[provision] %s\n' "$*"; }
 
@@ -33,6 +37,7 @@ missing=""
 # libc-bin (ldd) build and run the vision workload's image
 for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub openssl:/usr/bin/openssl \
     docker.io:/usr/sbin/dockerd binutils:/usr/bin/strip libc-bin:/usr/bin/ldd \
+    docker-registry:/usr/bin/docker-registry apache2-utils:/usr/bin/htpasswd busybox-static:/bin/busybox curl:/usr/bin/curl \
     chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver; do
   pkg=${pair%%:*}; bin=${pair#*:}
   [ -x "$bin" ] || missing="$missing $pkg"
@@ -43,8 +48,10 @@ if [ -n "$missing" ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   # the package's own broker (port 1883) would collide with the gateway's default port
   as_root sh -c 'invoke-rc.d mosquitto stop >/dev/null 2>&1 || service mosquitto stop >/dev/null 2>&1 || true'
+  # the package's registry service (port 5000, its own config) is not the test registry
+  as_root sh -c 'invoke-rc.d docker-registry stop >/dev/null 2>&1 || service docker-registry stop >/dev/null 2>&1 || true'
 else
-  say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin chromium chromium-driver"
+  say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin docker-registry apache2-utils busybox-static curl chromium chromium-driver"
 fi
 
 # --- external peer broker (Mosquitto) --------------------------------------------------
@@ -85,6 +92,25 @@ else
     sleep 0.5
   done
   say "Docker engine started: $(docker version --format '{{.Server.Version}}' 2>/dev/null) (log $state/dockerd.log)"
+fi
+
+# --- test registry (CNCF Distribution) -------------------------------------------------
+# Started here with its own configuration (not the Debian unit's): loopback only, htpasswd
+# (bcrypt) authentication, storage under $registry_dir. Docker allows plain HTTP to registries
+# on 127.0.0.0/8 without an insecure-registries entry, so nothing in the engine changes.
+if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$registry_port/v2/" 2>/dev/null)" = 401 ]; then
+  say "test registry already answers on 127.0.0.1:$registry_port (authentication required)"
+else
+  as_root mkdir -p "$registry_dir/data"
+  as_root htpasswd -Bbc "$registry_dir/htpasswd" "$registry_user" "$registry_password" 2>/dev/null
+  sed -e "s#@PORT@#$registry_port#" -e "s#@DIR@#$registry_dir#" "$here/test-registry.yml" | as_root tee "$registry_dir/config.yml" >/dev/null
+  as_root setsid sh -c "exec docker-registry serve '$registry_dir/config.yml' >>'$registry_dir/registry.log' 2>&1 </dev/null" &
+  i=0
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$registry_port/v2/" 2>/dev/null)" = 401 ]; do
+    i=$((i + 1)); [ "$i" -lt 100 ] || { say "test registry did not start; see $registry_dir/registry.log"; exit 1; }
+    sleep 0.1
+  done
+  say "test registry started on 127.0.0.1:$registry_port (user $registry_user, log $registry_dir/registry.log)"
 fi
 
 # --- browser ---------------------------------------------------------------------------

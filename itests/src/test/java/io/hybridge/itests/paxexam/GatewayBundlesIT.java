@@ -165,7 +165,7 @@ public class GatewayBundlesIT {
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new AssertionError(e);
         }
-        for (String expected : List.of("framework", "broker", "device", "deploy")) {
+        for (String expected : List.of("framework", "broker", "device", "deploy", "container-runtime")) {
             assertTrue("no health from " + expected + " in " + subsystems, subsystems.contains(expected));
         }
     }
@@ -239,6 +239,7 @@ public class GatewayBundlesIT {
             case "io.hybridge.device" -> List.of("io.hybridge.device");
             case "io.hybridge.health" -> List.of("io.hybridge.health");
             case "io.hybridge.console" -> List.of("io.hybridge.console.security");
+            case "io.hybridge.runtime-container" -> List.of("io.hybridge.runtime.container", "io.hybridge.runtime.container.registry");
             default -> List.of();
         };
     }

@@ -1,0 +1,2 @@
+/** The container runtime's implementation (docker-java, embedded privately); not exported. */
+package io.hybridge.runtime.container.internal;
