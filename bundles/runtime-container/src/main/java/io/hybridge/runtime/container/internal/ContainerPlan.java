@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.PortBinding;
@@ -37,11 +38,17 @@ import io.hybridge.api.workload.WorkloadSpec;
  * @param networkMode   bridge, host or none
  * @param extraHosts    {@code host.docker.internal:host-gateway} when a bridged instance needs the broker
  * @param stopTimeout   seconds the engine waits after SIGTERM before SIGKILL, also for a {@code docker stop} by hand
+ * @param logMaxBytes   the engine keeps at most this much output per log file (two files, json-file driver):
+ *                      enough for the spec's {@code logs.maxLines}, never unbounded on a gateway's disk
  */
 record ContainerPlan(String name, String image, Map<String, String> labels, List<String> env, List<String> command,
                      long nanoCpus, long memoryBytes, long pidsLimit, List<PortMapping> ports, List<MountPlan> mounts,
                      List<DeviceMapping> devices, String networkMode, boolean readOnlyRootfs, List<String> extraHosts,
-                     String user, List<String> groupAdd, long shmSizeBytes, int stopTimeout) {
+                     String user, List<String> groupAdd, long shmSizeBytes, int stopTimeout, long logMaxBytes) {
+
+    /** Output kept per log line when sizing the engine's log files; lines of vision detections run to ~500 bytes. */
+    static final long LOG_BYTES_PER_LINE = 512;
+    static final long LOG_MIN_BYTES = 1024 * 1024;
 
     /** The name by which a bridged container reaches the gateway host (Docker 20.10+: {@code host-gateway}). */
     static final String HOST_ALIAS = "host.docker.internal";
@@ -105,7 +112,8 @@ record ContainerPlan(String name, String image, Map<String, String> labels, List
         return new ContainerPlan(request.instanceName(), image, InstanceLabels.of(request), List.copyOf(envList),
                 spec.command(), nanoCpus, memory, resources.pids(), ports, mounts, devices, spec.network(),
                 spec.readOnlyRootFilesystem(), List.copyOf(extraHosts), options.user, options.groupAdd,
-                options.shmSizeBytes, (int) Math.min(Integer.MAX_VALUE, Math.max(0, stopGrace.toSeconds())));
+                options.shmSizeBytes, (int) Math.min(Integer.MAX_VALUE, Math.max(0, stopGrace.toSeconds())),
+                Math.max(LOG_MIN_BYTES, spec.logs().maxLines() * LOG_BYTES_PER_LINE));
     }
 
     /** The ports the container exposes (published ones must be exposed too). */
@@ -117,6 +125,8 @@ record ContainerPlan(String name, String image, Map<String, String> labels, List
     HostConfig hostConfig() {
         HostConfig host = HostConfig.newHostConfig()
                 .withRestartPolicy(RestartPolicy.noRestart())
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE,
+                        Map.of("max-size", Long.toString(logMaxBytes), "max-file", "2")))
                 .withNetworkMode(networkMode)
                 .withReadonlyRootfs(readOnlyRootfs);
         if (nanoCpus > 0) {

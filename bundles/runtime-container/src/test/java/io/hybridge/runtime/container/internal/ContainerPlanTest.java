@@ -60,6 +60,14 @@ class ContainerPlanTest {
     }
 
     @Test
+    void theEnginesLogFilesAreBoundedBySpecsMaxLines() {
+        HostConfig host = plan(Specs.spec("vision").build(), Optional.empty()).hostConfig();
+        // default logs.maxLines 1000 × 512 B is below the 1 MiB floor; two files: a chatty workload never fills the disk
+        assertThat(host.getLogConfig().getType().getType()).isEqualTo("json-file");
+        assertThat(host.getLogConfig().getConfig()).containsEntry("max-size", "1048576").containsEntry("max-file", "2");
+    }
+
+    @Test
     void nameLabelsStopTimeoutAndCommandComeFromTheRequest() {
         ContainerPlan plan = plan(Specs.spec("vision").command("sh", "-c", "sleep 1").build(), Optional.empty());
         assertThat(plan.name()).isEqualTo("hb-gw-1-vision-0");
