@@ -325,7 +325,7 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
         requireEngine();
         gateways.add(request.gatewayId());
         ImageReference reference = ImagePreparer.parse(request.spec().image().reference());
-        String image = images.localName(reference).orElseThrow(() -> new WorkloadException(Reason.IMAGE_NOT_FOUND,
+        String image = images.nameToCreate(reference).orElseThrow(() -> new WorkloadException(Reason.IMAGE_NOT_FOUND,
                 "instance " + request.instanceName() + ": image " + reference + " is not present on the gateway; prepare it first (pull or load)"));
         ContainerPlan plan;
         try {
@@ -334,23 +334,17 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
             throw new WorkloadException(Reason.UNSUPPORTED, "instance " + request.instanceName() + ": " + e.getMessage());
         }
         checkResources(plan, request.spec());
-        removeLeftover(plan.name(), request.gatewayId());
         String id;
         try {
-            CreateContainerCmd create = client.createContainerCmd(plan.image())
-                    .withName(plan.name())
-                    .withLabels(plan.labels())
-                    .withEnv(plan.env())
-                    .withExposedPorts(plan.exposedPorts())
-                    .withStopTimeout(plan.stopTimeout())
-                    .withHostConfig(plan.hostConfig());
-            if (!plan.command().isEmpty()) {
-                create.withCmd(plan.command());
+            id = create(plan);
+        } catch (ConflictException nameTaken) {
+            // only now look at who has the name: one round trip less on every ordinary start
+            removeLeftover(plan.name(), request.gatewayId());
+            try {
+                id = create(plan);
+            } catch (RuntimeException e) {
+                throw checkEngineOn(EngineErrors.forStart(e, plan, settings.engineUri()));
             }
-            if (!plan.user().isEmpty()) {
-                create.withUser(plan.user());
-            }
-            id = create.exec().getId();
         } catch (RuntimeException e) {
             throw checkEngineOn(EngineErrors.forStart(e, plan, settings.engineUri()));
         }
@@ -364,6 +358,23 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
         LOG.info("Started {} ({}) from {}", plan.name(), id.substring(0, Math.min(12, id.length())), plan.image());
         return inspect(id).orElseThrow(() -> new WorkloadException(Reason.START_FAILED,
                 "instance " + plan.name() + " vanished right after its start (removed by someone else?)"));
+    }
+
+    private String create(ContainerPlan plan) {
+        CreateContainerCmd create = client.createContainerCmd(plan.image())
+                .withName(plan.name())
+                .withLabels(plan.labels())
+                .withEnv(plan.env())
+                .withExposedPorts(plan.exposedPorts())
+                .withStopTimeout(plan.stopTimeout())
+                .withHostConfig(plan.hostConfig());
+        if (!plan.command().isEmpty()) {
+            create.withCmd(plan.command());
+        }
+        if (!plan.user().isEmpty()) {
+            create.withUser(plan.user());
+        }
+        return create.exec().getId();
     }
 
     /** The engine accepts a memory limit larger than the machine; the gateway does not. */

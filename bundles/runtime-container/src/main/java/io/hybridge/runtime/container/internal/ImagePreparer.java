@@ -78,6 +78,18 @@ final class ImagePreparer {
     }
 
     /**
+     * The name to create an instance from, without asking the engine when there is only one
+     * candidate (the reference names its registry, or there is no default registry): a missing
+     * image then fails the create with "no such image", which costs nothing in the common case.
+     */
+    Optional<String> nameToCreate(ImageReference reference) throws WorkloadException {
+        if (reference.hasRegistry() || defaultRegistry.isEmpty()) {
+            return Optional.of(createName(reference));
+        }
+        return localName(reference);
+    }
+
+    /**
      * The name under which the image is present on the engine: the reference itself, or — for a
      * reference without registry — its name in the default registry.
      */
