@@ -59,6 +59,14 @@ public interface WorkloadRuntime {
     /** Every instance marked with this gateway id, in any state. */
     List<InstanceInfo> instances(String gatewayId) throws WorkloadException;
 
+    /**
+     * The instances of one workload marked with this gateway id. A runtime that can ask its
+     * engine for just those (a label filter) should: a new workload's first start waits on this.
+     */
+    default List<InstanceInfo> instances(String gatewayId, String workload) throws WorkloadException {
+        return instances(gatewayId).stream().filter(instance -> instance.workloadName().equals(workload)).toList();
+    }
+
     /** One instance, if it exists. */
     Optional<InstanceInfo> inspect(String instanceId) throws WorkloadException;
 

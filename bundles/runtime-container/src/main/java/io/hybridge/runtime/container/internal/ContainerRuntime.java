@@ -334,6 +334,7 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
             throw new WorkloadException(Reason.UNSUPPORTED, "instance " + request.instanceName() + ": " + e.getMessage());
         }
         checkResources(plan, request.spec());
+        long began = System.nanoTime();
         String id;
         try {
             id = create(plan);
@@ -348,6 +349,7 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
         } catch (RuntimeException e) {
             throw checkEngineOn(EngineErrors.forStart(e, plan, settings.engineUri()));
         }
+        long created = System.nanoTime();
         try {
             client.startContainerCmd(id).exec();
         } catch (RuntimeException e) {
@@ -355,6 +357,7 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
             removeQuietly(id);
             throw checkEngineOn(failure);
         }
+        LOG.debug("{}: create {} ms, start {} ms", plan.name(), (created - began) / 1_000_000, (System.nanoTime() - created) / 1_000_000);
         LOG.info("Started {} ({}) from {}", plan.name(), id.substring(0, Math.min(12, id.length())), plan.image());
         return inspect(id).orElseThrow(() -> new WorkloadException(Reason.START_FAILED,
                 "instance " + plan.name() + " vanished right after its start (removed by someone else?)"));
@@ -456,13 +459,22 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
 
     @Override
     public List<InstanceInfo> instances(String gatewayId) throws WorkloadException {
+        return listed(gatewayId, Map.of(InstanceLabels.MANAGED, "true", InstanceLabels.GATEWAY, gatewayId));
+    }
+
+    /** Lists (and inspects) only that workload's containers: a new workload's start does not inspect every other one. */
+    @Override
+    public List<InstanceInfo> instances(String gatewayId, String workload) throws WorkloadException {
+        return listed(gatewayId, Map.of(InstanceLabels.MANAGED, "true", InstanceLabels.GATEWAY, gatewayId,
+                InstanceLabels.WORKLOAD, workload));
+    }
+
+    private List<InstanceInfo> listed(String gatewayId, Map<String, String> labels) throws WorkloadException {
         requireEngine();
         gateways.add(gatewayId);
         List<Container> containers;
         try {
-            containers = client.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(InstanceLabels.MANAGED, "true", InstanceLabels.GATEWAY, gatewayId))
-                    .exec();
+            containers = client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
         } catch (RuntimeException e) {
             throw checkEngineOn(EngineErrors.forCall(e, "listing of gateway " + gatewayId + "'s instances", settings.engineUri()));
         }

@@ -11,10 +11,12 @@ import io.hybridge.api.workload.WorkloadException;
 import io.hybridge.api.workload.WorkloadRuntime;
 
 /**
- * One listing of the gateway's instances per runtime, shared by every workload that reconciles
- * at the same time (after a restart, fifty workloads would otherwise list the engine fifty
- * times). A listing is reused only while no workload has created or removed an instance since
- * it was taken, so nobody decides on a stale view.
+ * The gateway's instances as machines need them when they converge. The orphan sweep (when a
+ * runtime appears or its engine returns) takes one listing of all of them; every workload that
+ * reconciles at the same time takes its instances from it (after a restart, fifty workloads would
+ * otherwise each ask the engine). A listing is reused only while no workload has created or
+ * removed an instance since it was taken, so nobody decides on a stale view; without a valid one a
+ * workload asks the runtime for its own instances only.
  */
 final class InstanceListings {
     private final String gatewayId;
@@ -32,8 +34,15 @@ final class InstanceListings {
         changes.incrementAndGet();
     }
 
+    /** From a still valid shared listing if there is one, else only this workload's instances. */
     List<InstanceInfo> of(WorkloadRuntime runtime, String workload) throws WorkloadException {
-        return all(runtime).stream().filter(i -> i.workloadName().equals(workload)).toList();
+        synchronized (latest) {
+            Listing cached = latest.get(runtime.type());
+            if (cached != null && cached.changesAt() == changes.get()) {
+                return cached.instances().stream().filter(i -> i.workloadName().equals(workload)).toList();
+            }
+        }
+        return List.copyOf(runtime.instances(gatewayId, workload));
     }
 
     /** Every instance of this gateway in the runtime. Callers for one runtime queue behind one listing. */

@@ -239,6 +239,7 @@ final class WorkloadMachine {
             block(WorkloadState.ENGINE_UNAVAILABLE, availability.detail());
             return;
         }
+        long began = System.nanoTime();
         if (spec.replicas() > 0) {
             block(WorkloadState.PREPARING, "preparing image " + spec.image().reference());
             try {
@@ -256,6 +257,7 @@ final class WorkloadMachine {
             onPrepareFailure(e, gen);
             return;
         }
+        LOG.debug("Workload {}: image and listing in {} ms", name, (System.nanoTime() - began) / 1_000_000);
         blocked = null;
         blockedMessage = "";
         ReconcilePlan plan = ReconcilePlan.of(existing, specHash, spec.replicas());
