@@ -46,7 +46,13 @@ class WorkloadsOverCloudIT {
                         .env("HYBRIDGE_CLIENT_ID", GW)
                         .env("HYBRIDGE_CLOUD_USERNAME", CloudBroker.USER)
                         .env("HYBRIDGE_CLOUD_PASSWORD", CloudBroker.PASSWORD)) {
+            Files.writeString(gateway.home().resolve("etc/config/io.hybridge.broker.account-watcher.config"), """
+                    username="watcher"
+                    password="watcher-pass"
+                    subscribe=["ticker/#"]
+                    """);
             gateway.startAndAwaitReady();
+            Mosquitto.Subscription forwarded = Mosquitto.subscribe(gateway.mqttPort(), "watcher", "watcher-pass", 120, "ticker/log");
             gatewayId = Files.readString(gateway.home().resolve("var/workloads/gateway-id")).trim();
             KapuaClient.Received birth = kapua.await("BIRTH", DEADLINE, ("$EDC/acme/" + GW + "/MQTT/BIRTH")::equals);
             assertThat((String) birth.metric("application_ids")).contains("WORKLOADS-V1");
@@ -54,7 +60,7 @@ class WorkloadsOverCloudIT {
             KapuaClient.Received created = request(kapua, "PUT/workloads/ticker", """
                     {"image": {"reference": "%s", "pullPolicy": "never"},
                      "command": ["sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done"],
-                     "resources": {"memoryMiB": 16}}
+                     "resources": {"memoryMiB": 16}, "logs": {"maxLines": 100, "forwardTopic": "ticker/log"}}
                     """.formatted(Docker.BUSYBOX));
             assertThat(created.metric("response.code")).as(created.body()).isEqualTo(200);
             assertThat(body(created).path("changed").asBoolean()).isTrue();
@@ -71,6 +77,10 @@ class WorkloadsOverCloudIT {
             Wait.until("its output in the logs", DEADLINE, () -> body(request(kapua, "GET/workloads/ticker/logs", "{\"lines\": 5}"))
                     .path("lines").toString().contains("tick "));
             assertThat(body(request(kapua, "GET/workloads", null)).path("workloads").size()).isEqualTo(1);
+            // each output line is also published on the local broker
+            Wait.until("forwarded output on ticker/log", DEADLINE,
+                    () -> forwarded.lines().stream().anyMatch(line -> line.startsWith("ticker/log tick ")));
+            forwarded.close();
 
             assertThat(request(kapua, "EXEC/workloads/ticker/_restart", null).metric("response.code")).isEqualTo(200);
             Wait.until("a new container after the restart", DEADLINE, () -> {
