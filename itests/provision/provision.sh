@@ -37,7 +37,7 @@ missing=""
 # libc-bin (ldd) build and run the vision workload's image
 for pair in mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub openssl:/usr/bin/openssl \
     docker.io:/usr/sbin/dockerd binutils:/usr/bin/strip libc-bin:/usr/bin/ldd \
-    docker-registry:/usr/bin/docker-registry apache2-utils:/usr/bin/htpasswd busybox-static:/bin/busybox curl:/usr/bin/curl \
+    docker-registry:/usr/bin/docker-registry apache2-utils:/usr/bin/htpasswd busybox-static:/bin/busybox curl:/usr/bin/curl socat:/usr/bin/socat \
     chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver; do
   pkg=${pair%%:*}; bin=${pair#*:}
   [ -x "$bin" ] || missing="$missing $pkg"
@@ -51,7 +51,7 @@ if [ -n "$missing" ]; then
   # the package's registry service (port 5000, its own config) is not the test registry
   as_root sh -c 'invoke-rc.d docker-registry stop >/dev/null 2>&1 || service docker-registry stop >/dev/null 2>&1 || true'
 else
-  say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin docker-registry apache2-utils busybox-static curl chromium chromium-driver"
+  say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin docker-registry apache2-utils busybox-static curl socat chromium chromium-driver"
 fi
 
 # --- external peer broker (Mosquitto) --------------------------------------------------

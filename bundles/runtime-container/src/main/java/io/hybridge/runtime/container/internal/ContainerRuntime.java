@@ -144,7 +144,10 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
                 () -> engine.memoryBytes(), UsageSampler.pool());
         events = new EngineEvents(client, scheduler, this::ping,
                 event -> eventThread.execute(() -> handle(event)));
-        ping();
+        // the first ping loads docker-java's and Jackson's classes (~0.5 s on a small CPU): off the
+        // framework's start thread, so the rest of the gateway comes up meanwhile; listeners hear
+        // when the engine answers
+        scheduler.execute(this::ping);
         events.start();
         usage.schedule(scheduler, settings.statsInterval());
     }

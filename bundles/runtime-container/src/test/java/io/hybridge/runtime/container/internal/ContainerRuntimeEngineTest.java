@@ -95,7 +95,8 @@ class ContainerRuntimeEngineTest {
         otherGateway = engine.run + "-b";
         runtime = new ContainerRuntime(RuntimeSettings.of(TestEngine.ENGINE_URI).withStatsInterval(Duration.ofSeconds(1)));
         closeAtEnd.add(runtime.watch(recorder));
-        assertThat(runtime.availability().available()).as(runtime.availability().detail()).isTrue();
+        // the first ping runs off the activating thread
+        Waits.until(DEADLINE, "engine available (" + runtime.availability().detail() + ")", () -> runtime.availability().available());
         Waits.until(DEADLINE, "event stream connected", runtime::eventsConnected);
     }
 
@@ -472,6 +473,7 @@ class ContainerRuntimeEngineTest {
         Path socket = engine.work.resolve("no-engine.sock");
         ContainerRuntime absent = new ContainerRuntime(RuntimeSettings.of("unix://" + socket));
         try {
+            Waits.until(DEADLINE, "the first ping's verdict", () -> !absent.availability().detail().endsWith("not asked yet"));
             assertThat(absent.availability().available()).isFalse();
             assertThat(absent.availability().detail()).startsWith("engine not reachable at unix://" + socket + ": ")
                     .endsWith("; start dockerd or set engineUri");
