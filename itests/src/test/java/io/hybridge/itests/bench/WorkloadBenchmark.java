@@ -213,6 +213,8 @@ public final class WorkloadBenchmark {
         result.put("workloads", count);
         result.put("firstStartAllSeconds", round3((System.nanoTime() - deployed) / 1e9));
         Map<String, String> containers = containersByWorkload();
+        // steady state: the supervisor's threads of the start burst end after 5 s idle
+        Thread.sleep(10_000); // a settle time before a measurement, not a wait for a condition
         Map<String, Object> loaded = footprint();
         result.put("overhead", overhead(idle, loaded, count));
 

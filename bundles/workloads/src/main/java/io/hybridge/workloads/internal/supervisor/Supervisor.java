@@ -15,7 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -69,6 +71,7 @@ public final class Supervisor implements HealthContributor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
     static final String PID = "io.hybridge.workloads";
     static final String SUBSYSTEM = "workloads";
+    static final long IDLE_THREAD_SECONDS = 5;
 
     private final String gatewayId;
     private final Duration stopGrace;
@@ -99,7 +102,10 @@ public final class Supervisor implements HealthContributor {
         this.busAccounts = new BusAccounts(configAdmin);
         this.heartbeats = new Heartbeats(clock);
         this.listings = new InstanceListings(gatewayId);
-        this.pool = Executors.newCachedThreadPool(threads("hybridge-workload"));
+        // a thread per busy workload (a pull may take minutes), none for an idle one: after a burst
+        // (fifty workloads reconciling at once) the threads go again within seconds
+        this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), threads("hybridge-workload"));
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, threads("hybridge-workload-timer"));
         timers.setRemoveOnCancelPolicy(true);
         this.scheduler = timers;
