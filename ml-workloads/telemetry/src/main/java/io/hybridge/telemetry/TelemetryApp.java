@@ -2,7 +2,6 @@ package io.hybridge.telemetry;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -168,7 +167,8 @@ public final class TelemetryApp {
         TelemetryJson.field(ready, "input", settings.inputTopic());
         TelemetryJson.field(ready, "output", settings.outputTopic());
         TelemetryJson.field(ready, "windowMs", settings.window().toMillis());
-        TelemetryJson.field(ready, "jvmUptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
+        ProcessHandle.current().info().startInstant().ifPresent(started ->
+                TelemetryJson.field(ready, "jvmUptimeMs", clock.millis() - started.toEpochMilli()));
         long systemUptime = systemUptimeMillis();
         if (systemUptime >= 0) {
             // in a microVM: milliseconds since the kernel started, i.e. boot to ready as the guest sees it
