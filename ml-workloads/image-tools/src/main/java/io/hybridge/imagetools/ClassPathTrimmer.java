@@ -173,7 +173,7 @@ public final class ClassPathTrimmer {
                 .orElseThrow(() -> new IOException("no jdeps in this Java runtime: run with a full JDK"));
         List<Path> all = new ArrayList<>(roots);
         all.addAll(library);
-        List<String> args = new ArrayList<>(List.of("-verbose:class", "-filter:none", "--multi-release", String.valueOf(release),
+        List<String> args = new ArrayList<>(List.of("-verbose:class", "-filter:none", "--ignore-missing-deps", "--multi-release", String.valueOf(release),
                 "-cp", String.join(java.io.File.pathSeparator, all.stream().map(Path::toString).toList())));
         all.forEach(p -> args.add(p.toString()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

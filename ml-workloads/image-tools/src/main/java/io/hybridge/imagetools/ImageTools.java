@@ -18,6 +18,7 @@ import java.util.Properties;
  * trim   --out trimmed.jar --release 17 --root app.jar [--root ...] lib.jar...
  * layout --out dir [--tar file] --ref tag --annotations file.properties --file path/in/image=host/file ...
  * push   --layout dir --registry http://127.0.0.1:5000 --repository name --tag tag
+ *        (HTTP basic credentials from REGISTRY_USERNAME and REGISTRY_PASSWORD when set)
  * </pre>
  * Exit 0 on success, 1 with a message on failure, 2 on bad arguments.
  */
@@ -83,8 +84,8 @@ public final class ImageTools {
                         one(options, "ref"), files, map);
                 System.out.println(w.manifestDigest());
             }
-            case "push" -> System.out.println(new OciRegistryPush(URI.create(one(options, "registry")))
-                    .push(Path.of(one(options, "layout")), one(options, "repository"), one(options, "tag")));
+            case "push" -> System.out.println(new OciRegistryPush(URI.create(one(options, "registry")),
+                    System.getenv("REGISTRY_USERNAME"), System.getenv("REGISTRY_PASSWORD")).push(Path.of(one(options, "layout")), one(options, "repository"), one(options, "tag")));
             default -> throw new IllegalArgumentException("unknown command " + args[0] + ": use trim, layout or push");
         }
         return 0;

@@ -14,17 +14,31 @@ import java.time.Duration;
  * Pushes an image from an OCI image layout to a registry with the OCI distribution API
  * (CNCF Distribution, {@code docker-registry}): each blob unless the registry has it
  * ({@code HEAD}), as one monolithic upload ({@code POST .../blobs/uploads/} then {@code PUT
- * ?digest=}), then the manifest under the tag. No authentication: meant for the gateway's
- * loopback registry and tests.
+ * ?digest=}), then the manifest under the tag. Meant for the gateway's loopback registry and
+ * tests: plain HTTP or HTTPS, no credentials or HTTP basic authentication (a registry with an
+ * htpasswd file); token servers are not spoken.
  */
 public final class OciRegistryPush {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI registry;
+    private final String authorization;
 
     /** @param registry e.g. {@code http://127.0.0.1:5000} */
     public OciRegistryPush(URI registry) {
+        this(registry, null, null);
+    }
+
+    /** With HTTP basic authentication when {@code username} is not null. */
+    public OciRegistryPush(URI registry, String username, String password) {
         this.registry = registry;
+        this.authorization = username == null ? null : "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5));
+        return authorization == null ? b : b.header("Authorization", authorization);
     }
 
     /**
@@ -38,7 +52,7 @@ public final class OciRegistryPush {
         for (String digest : OciImageLayout.referencedDigests(manifest)) {
             pushBlob(layout, repository, digest);
         }
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(url("/v2/" + repository + "/manifests/" + tag))
+        HttpResponse<String> put = http.send(request(url("/v2/" + repository + "/manifests/" + tag))
                 .header("Content-Type", OciImageLayout.MANIFEST_MEDIA_TYPE)
                 .PUT(HttpRequest.BodyPublishers.ofFile(manifestFile)).build(), HttpResponse.BodyHandlers.ofString());
         expect(put, 201, "manifest " + repository + ":" + tag);
@@ -51,12 +65,12 @@ public final class OciRegistryPush {
 
     private void pushBlob(Path layout, String repository, String digest) throws IOException, InterruptedException {
         URI blobUrl = url("/v2/" + repository + "/blobs/" + digest);
-        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(blobUrl).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse<Void> head = http.send(request(blobUrl).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding());
         if (head.statusCode() == 200) {
             return;
         }
-        HttpResponse<String> start = http.send(HttpRequest.newBuilder(url("/v2/" + repository + "/blobs/uploads/"))
+        HttpResponse<String> start = http.send(request(url("/v2/" + repository + "/blobs/uploads/"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         expect(start, 202, "upload of " + digest);
         String location = start.headers().firstValue("Location")
@@ -64,14 +78,14 @@ public final class OciRegistryPush {
         URI upload = registry.resolve(location);
         String query = upload.getRawQuery();
         URI put = URI.create(upload.toString() + (query == null ? "?" : "&") + "digest=" + digest.replace(":", "%3A"));
-        HttpResponse<String> done = http.send(HttpRequest.newBuilder(put).header("Content-Type", "application/octet-stream")
+        HttpResponse<String> done = http.send(request(put).header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofFile(OciImageLayout.blob(layout, digest))).build(), HttpResponse.BodyHandlers.ofString());
         expect(done, 201, "blob " + digest);
     }
 
     /** Fetches a manifest back (for checks): the body as the registry serves it. */
     public String manifest(String repository, String reference) throws IOException, InterruptedException {
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(url("/v2/" + repository + "/manifests/" + reference))
+        HttpResponse<String> get = http.send(request(url("/v2/" + repository + "/manifests/" + reference))
                 .header("Accept", OciImageLayout.MANIFEST_MEDIA_TYPE).GET().build(), HttpResponse.BodyHandlers.ofString());
         expect(get, 200, "manifest " + repository + ":" + reference);
         return get.body();
@@ -79,7 +93,7 @@ public final class OciRegistryPush {
 
     /** Fetches a blob's bytes (for checks). */
     public byte[] blob(String repository, String digest) throws IOException, InterruptedException {
-        HttpResponse<InputStream> get = http.send(HttpRequest.newBuilder(url("/v2/" + repository + "/blobs/" + digest)).GET().build(),
+        HttpResponse<InputStream> get = http.send(request(url("/v2/" + repository + "/blobs/" + digest)).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = get.body()) {
             byte[] body = in.readAllBytes();
