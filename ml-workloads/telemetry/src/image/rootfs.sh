@@ -32,7 +32,7 @@ build_rootfs() {
 
   # --- Java runtime (jlink), rebuilt only when the JDK or the module list changes ----------------
   jdk_version=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | grep -E 'java\.(vm\.)?version =' | tr -d ' \n')
-  runtime_key="$jdk_version $RUNTIME_MODULES cds"
+  runtime_key="$jdk_version $RUNTIME_MODULES cds-coops-only"
   if [ ! -x "$WORK/runtime/bin/java" ] || [ "$(cat "$WORK/runtime.key" 2>/dev/null)" != "$runtime_key" ]; then
     say "jlink $RUNTIME_MODULES from $JAVA_HOME"
     rm -rf "$WORK/runtime" "$WORK/runtime.key"

@@ -71,10 +71,6 @@ public final class TelemetryApp {
     public int run() {
         try {
             out.println("telemetry: starting, " + settings.summary());
-            // Tablesaw's first table costs a class-path scan; pay it while the broker connection and the first window run
-            Thread warmUp = new Thread(TelemetryApp::warmUp, "tablesaw-warm-up");
-            warmUp.setDaemon(true);
-            warmUp.start();
             BrokerConnection broker;
             try {
                 broker = BrokerConnection.open(settings, this::onMessage, out);
@@ -86,6 +82,11 @@ public final class TelemetryApp {
             }
             try (broker) {
                 publishReady(broker);
+                // Tablesaw's first table costs a class-path scan: paid during the first window, after
+                // ready (with one vCPU it would only delay the connection)
+                Thread warmUp = new Thread(TelemetryApp::warmUp, "tablesaw-warm-up");
+                warmUp.setDaemon(true);
+                warmUp.start();
                 return loop(broker);
             }
         } catch (InterruptedException e) {
