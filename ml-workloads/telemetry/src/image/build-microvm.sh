@@ -25,7 +25,9 @@
 #   hybridge-telemetry-<version>-microvm/                 OCI image layout (urunc annotations)
 #   hybridge-telemetry-<version>-microvm.oci.tar          the same as one tar
 #   microvm-image.properties                              sizes, digests, kernel, command line
-# An unchanged rebuild fetches nothing and rewrites nothing (keys in target/microvm/*.key).
+# An unchanged rebuild fetches nothing and rewrites nothing (keys in target/microvm/*.key); the
+# kernel and the jlink runtime are cached outside target/ (~/.cache/hybridge), so a clean build
+# on the same machine gives the same bytes.
 set -eu
 
 say() { printf '[telemetry-image] %s\n' "$*"; }

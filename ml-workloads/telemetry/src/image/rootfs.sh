@@ -1,7 +1,7 @@
 # Sourced by build-microvm.sh and build-container.sh: build_rootfs DIR assembles the task's root
 # file system in DIR - the same bits for the microVM's initramfs and for the container image:
 #
-#   /opt/java        jlink runtime with only the modules the task needs (cached in $WORK/runtime)
+#   /opt/java        jlink runtime with only the modules the task needs (cached in ~/.cache/hybridge/jlink)
 #   /app/lib         the task's jar, Paho, and Tablesaw's dependency tree trimmed to the classes
 #                    the task can reach (cached in $WORK/tablesaw-trimmed.jar)
 #   /app/jvm.options the JVM options, one file for the image and for host runs (java @argfile)
@@ -30,22 +30,27 @@ build_rootfs() {
   rootfs=$1
   mkdir -p "$WORK"
 
-  # --- Java runtime (jlink), rebuilt only when the JDK or the module list changes ----------------
+  # --- Java runtime (jlink), made once per JDK and module list ----------------------------------
+  # Kept outside target/ (RUNTIME_CACHE): JDK 17's CDS dump is not deterministic, so a runtime made
+  # again would change the image's digest although nothing changed; this way a clean build on the
+  # same machine gives the same initramfs.
   jdk_version=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | grep -E 'java\.(vm\.)?version =' | tr -d ' \n')
-  runtime_key="$jdk_version $RUNTIME_MODULES cds-coops-only"
-  if [ ! -x "$WORK/runtime/bin/java" ] || [ "$(cat "$WORK/runtime.key" 2>/dev/null)" != "$runtime_key" ]; then
-    say "jlink $RUNTIME_MODULES from $JAVA_HOME"
-    rm -rf "$WORK/runtime" "$WORK/runtime.key"
-    "$JAVA_HOME/bin/jlink" --add-modules "$RUNTIME_MODULES" --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive \
-      --output "$WORK/runtime"
+  runtime_key="$jdk_version $JAVA_HOME $RUNTIME_MODULES cds-coops-only stripped"
+  runtime=${RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hybridge/jlink}/$(printf '%s' "$runtime_key" | sha256sum | cut -c1-16)
+  if [ ! -x "$runtime/bin/java" ]; then
+    say "jlink $RUNTIME_MODULES from $JAVA_HOME into $runtime"
+    rm -rf "$runtime.partial" && mkdir -p "$(dirname "$runtime")"
+    "$JAVA_HOME/bin/jlink" --add-modules "$RUNTIME_MODULES" --strip-debug --no-header-files --no-man-pages --compress=2 \
+      --generate-cds-archive --output "$runtime.partial" >/dev/null
     # the default CDS archive (JDK classes mapped, not loaded and verified: seconds under TCG);
     # heaps here are far below 32 GB, so the archive for uncompressed oops is never used
-    rm -f "$WORK/runtime/lib/server/classes_nocoops.jsa"
+    rm -f "$runtime.partial/lib/server/classes_nocoops.jsa"
     # symbol tables are not needed to run (dynamic symbols stay)
-    find "$WORK/runtime" -name '*.so' -exec strip --strip-unneeded {} +
+    find "$runtime.partial" -name '*.so' -exec strip --strip-unneeded {} +
     # the runtime's own tools besides java are not needed by the task
-    find "$WORK/runtime/bin" -type f ! -name java -delete
-    printf '%s' "$runtime_key" >"$WORK/runtime.key"
+    find "$runtime.partial/bin" -type f ! -name java -delete
+    printf '%s\n' "$runtime_key" >"$runtime.partial/hybridge-runtime.key"
+    mv "$runtime.partial" "$runtime"
   fi
 
   # --- the class path: the task, Paho, Tablesaw's tree trimmed to what the task reaches ----------
@@ -71,7 +76,8 @@ build_rootfs() {
   rm -rf "$rootfs"
   mkdir -p "$rootfs/opt" "$rootfs/app/lib" "$rootfs/etc" "$rootfs/tmp"
   chmod 1777 "$rootfs/tmp"
-  cp -a "$WORK/runtime" "$rootfs/opt/java"
+  cp -a "$runtime" "$rootfs/opt/java"
+  rm -f "$rootfs/opt/java/hybridge-runtime.key"
   cp "$APP_JAR" "$rootfs/app/lib/hybridge-telemetry.jar"
   cp "$paho" "$rootfs/app/lib/"
   cp "$WORK/tablesaw-trimmed.jar" "$rootfs/app/lib/"
