@@ -19,16 +19,19 @@ public final class Baseline {
 
     private final int windows;
     private final Deque<Part> parts = new ArrayDeque<>();
+    /** Start of the last window that contributed: a sensor gone quiet is forgotten after {@code windows} windows. */
+    private long lastWindowStart;
 
     Baseline(int windows) {
         this.windows = windows;
     }
 
-    /** Adds one window's statistics ({@code variance} sample variance; NaN for a single reading). */
-    void add(long count, double mean, double variance) {
+    /** Adds one window's statistics ({@code variance} sample variance; NaN or 0 for a single reading). */
+    void add(long windowStart, long count, double mean, double variance) {
         if (count <= 0) {
             return;
         }
+        lastWindowStart = windowStart;
         parts.addLast(new Part(count, mean, count > 1 ? variance * (count - 1) : 0));
         while (parts.size() > windows) {
             parts.removeFirst();
@@ -47,6 +50,10 @@ public final class Baseline {
             n = combined;
         }
         return new Snapshot(n, mean, n > 1 ? Math.sqrt(m2 / (n - 1)) : Double.NaN);
+    }
+
+    long lastWindowStart() {
+        return lastWindowStart;
     }
 
     /** Whether anomaly scores against it mean something: enough readings and some spread. */

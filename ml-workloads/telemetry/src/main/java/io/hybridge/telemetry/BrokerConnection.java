@@ -1,5 +1,6 @@
 package io.hybridge.telemetry;
 
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BiConsumer;
@@ -40,7 +41,7 @@ final class BrokerConnection implements AutoCloseable {
      * @param log       progress lines
      * @throws MqttException the last failure
      */
-    static BrokerConnection open(TelemetrySettings settings, BiConsumer<String, byte[]> onMessage, java.io.PrintStream log)
+    static BrokerConnection open(TelemetrySettings settings, BiConsumer<String, byte[]> onMessage, PrintStream log)
             throws MqttException, InterruptedException {
         MqttAsyncClient client = new MqttAsyncClient(settings.mqttUri(), settings.mqttClientId(), new MemoryPersistence());
         BrokerConnection connection = new BrokerConnection(client, settings);

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -158,7 +159,7 @@ public final class TelemetryApp {
             }
         }
         if (window.dropped() > 0) {
-            err.println("telemetry: window " + java.time.Instant.ofEpochMilli(window.start()) + " was full ("
+            err.println("telemetry: window " + Instant.ofEpochMilli(window.start()) + " was full ("
                     + settings.maxReadingsPerWindow() + " readings): " + window.dropped() + " readings dropped");
         }
     }

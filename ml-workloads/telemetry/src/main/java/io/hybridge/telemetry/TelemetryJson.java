@@ -81,7 +81,7 @@ final class TelemetryJson {
 
     static void number(StringBuilder out, double value) {
         if (Double.isFinite(value)) {
-            // integral values without ".0" noise stay numbers either way; keep Java's shortest round-trip form
+            // Java's shortest form that reads back to the same double; "1.0E10" is valid JSON too
             out.append(value);
         } else {
             out.append("null");

@@ -36,7 +36,8 @@ import tech.tablesaw.selection.Selection;
  * reading gets a z-score against its sensor's {@link Baseline} as it was before this window
  * (vectorised: {@code (value − baselineMean) / baselineStd}); |z| above the threshold flags it.
  * The window's non-anomalous readings then join the baseline, so one spike does not widen the
- * band that should catch the next.
+ * band that should catch the next. A sensor silent for ten times as long as its baseline reaches
+ * back is forgotten, so memory follows the sensors that are active.
  *
  * <p>Thread-safe: the MQTT callback adds, the window timer closes.
  */
@@ -45,6 +46,9 @@ public final class WindowedStatistics {
     /** What closing one window produced. */
     public record ClosedWindow(long start, long end, List<SensorWindow> sensors, int readings, long dropped) {
     }
+
+    /** A sensor silent for this many baseline spans is forgotten. */
+    static final long FORGET_AFTER_BASELINES = 10;
 
     private static final String SENSOR = "sensor";
     private static final String VALUE = "value";
@@ -180,11 +184,15 @@ public final class WindowedStatistics {
             Table parts = normal.summarize(VALUE, count, mean, variance).by(SENSOR);
             for (int row = 0; row < parts.rowCount(); row++) {
                 baselines.computeIfAbsent(parts.stringColumn(SENSOR).get(row), s -> new Baseline(baselineWindows))
-                        .add(Math.round(parts.numberColumn(name(count)).getDouble(row)),
+                        .add(start, Math.round(parts.numberColumn(name(count)).getDouble(row)),
                                 parts.numberColumn(name(mean)).getDouble(row),
                                 parts.numberColumn(name(variance)).getDouble(row));
             }
         }
+        // sensors silent for ten times as long as a baseline reaches back are forgotten: memory follows
+        // the active sensors, and a sensor that reports less often than once a window keeps its baseline
+        long forgetBefore = start - FORGET_AFTER_BASELINES * baselineWindows * windowMillis;
+        baselines.values().removeIf(b -> b.lastWindowStart() < forgetBefore);
         return new ClosedWindow(start, end, result, buffer.size, buffer.dropped);
     }
 

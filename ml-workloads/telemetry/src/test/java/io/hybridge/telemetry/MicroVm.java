@@ -61,12 +61,13 @@ final class MicroVm {
      * The QEMU command line.
      *
      * @param brokerPort the broker's port on 127.0.0.1
-     * @param env        the task's environment, passed as hybridge.env.NAME=value
+     * @param env        the task's environment, passed as hybridge.env.NAME=value (double-quoted
+     *                   when the value holds a space)
      */
     List<String> command(int brokerPort, Map<String, String> env) {
         StringBuilder append = new StringBuilder(cmdline);
         append.append(' ').append(tscParameter());
-        env.forEach((k, v) -> append.append(" hybridge.env.").append(k).append('=').append(v));
+        env.forEach((k, v) -> append.append(" hybridge.env.").append(k).append('=').append(v.contains(" ") ? '"' + v + '"' : v));
         List<String> cmd = new ArrayList<>(List.of(QEMU.toString(),
                 "-M", "microvm", "-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", "256",
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-serial", "stdio",

@@ -73,7 +73,8 @@ class MicroVmBootIT {
         env.put("MQTT_URI", mqttUri);
         env.put("MQTT_USERNAME", Mosquitto.USER);
         env.put("MQTT_PASSWORD", Mosquitto.PASSWORD);
-        env.put("MQTT_CLIENT_ID", "telemetry-vm");
+        // a value with spaces: init's quoting of the kernel command line
+        env.put("MQTT_CLIENT_ID", "telemetry vm 1");
         for (int i = 0; i < more.length; i += 2) {
             env.put(more[i], more[i + 1]);
         }
@@ -89,7 +90,7 @@ class MicroVmBootIT {
             JsonNode ready = test.await(BOOT, "ready status from the microVM", Subscriber.status("ready")).json();
             long bootToReadyMs = (System.nanoTime() - vm.startedNanos) / 1_000_000;
             long rssKiB = vm.rssKiB();
-            assertThat(ready.get("clientId").asText()).isEqualTo("telemetry-vm");
+            assertThat(ready.get("clientId").asText()).isEqualTo("telemetry vm 1");
 
             test.await(Duration.ofSeconds(30), "first heartbeat", Subscriber.status("running"));
             for (double v : new double[] { 1, 2, 3, 4 }) {

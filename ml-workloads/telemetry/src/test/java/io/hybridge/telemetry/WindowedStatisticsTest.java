@@ -210,4 +210,20 @@ class WindowedStatisticsTest {
         assertThat(w.sensors().get(0).anomalies()).isEmpty();
         assertThat(w.sensors().get(1).anomalies()).hasSize(1);
     }
+
+    @Test
+    void aSensorSilentForTenBaselineSpansIsForgotten() {
+        WindowedStatistics s = statistics(2, 2); // a baseline spans 2 windows: forgotten after 20 silent ones
+        add(s, 1_000, "gone", 1, 2);
+        s.closeUntil(W);
+        add(s, 20 * W + 1_000, "stays", 1, 2);
+        s.closeUntil(21 * W);
+        assertThat(s.baseline("gone").count()).as("silent for 20 windows").isEqualTo(2);
+
+        add(s, 21 * W + 1_000, "stays", 3);
+        s.closeUntil(22 * W);
+
+        assertThat(s.baseline("gone").count()).isZero();
+        assertThat(s.baseline("stays").count()).isEqualTo(3);
+    }
 }
