@@ -11,6 +11,10 @@
 # the JDK's jlink: ldd (libc-bin) and strip (binutils).
 # For the console's browser tests: Chromium and its WebDriver (chromium, chromium-driver), run
 # headless by Selenium from their Debian paths; no driver is ever downloaded.
+# For issue 5 (microVMs): QEMU (qemu-system-x86) to boot the telemetry task's microVM image, and
+# what its build uses: cpio, zstd, a C compiler and headers for its init (gcc, libc6-dev), objcopy
+# (binutils), dpkg-deb and apt-get download for Debian's cloud kernel (no root needed for those);
+# the registry the image-tools push test starts (docker-registry, htpasswd from apache2-utils).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +56,27 @@ if [ -n "$missing" ]; then
   as_root sh -c 'invoke-rc.d docker-registry stop >/dev/null 2>&1 || service docker-registry stop >/dev/null 2>&1 || true'
 else
   say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin docker-registry apache2-utils busybox-static curl socat chromium chromium-driver"
+fi
+
+# microVM image build and boot (issue 5); the package's own registry service is not the tests'
+missing=""
+for pair in qemu-system-x86:/usr/bin/qemu-system-x86_64 cpio:/usr/bin/cpio zstd:/usr/bin/zstd gcc:/usr/bin/gcc \
+    libc6-dev:/usr/include/stdio.h docker-registry:/usr/bin/docker-registry apache2-utils:/usr/bin/htpasswd; do
+  pkg=${pair%%:*}; bin=${pair#*:}
+  [ -e "$bin" ] || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  say "installing:$missing"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  as_root sh -c 'invoke-rc.d docker-registry stop >/dev/null 2>&1 || service docker-registry stop >/dev/null 2>&1 || true'
+else
+  say "Debian packages present: qemu-system-x86 cpio zstd gcc libc6-dev docker-registry apache2-utils"
+fi
+# the telemetry image resolves linux-image-cloud-amd64 from the local apt lists
+if ! apt-cache show --no-all-versions linux-image-cloud-amd64 >/dev/null 2>&1; then
+  say "apt knows no linux-image-cloud-amd64 yet: apt-get update"
+  as_root apt-get update -qq
 fi
 
 # --- external peer broker (Mosquitto) --------------------------------------------------
