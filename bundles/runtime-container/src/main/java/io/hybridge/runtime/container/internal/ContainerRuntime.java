@@ -92,6 +92,8 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
     /** Gateway ids this runtime has served: only their instances' exits are reported and sampled. */
     private final Set<String> gateways = ConcurrentHashMap.newKeySet();
     private volatile RuntimeAvailability availability;
+    /** The availability until the first ping has answered. */
+    private final RuntimeAvailability notAsked;
     private volatile EngineFacts engine = EngineFacts.UNKNOWN;
 
     // event thread only
@@ -118,6 +120,7 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
 
     ContainerRuntime(RuntimeSettings settings) {
         this.settings = settings;
+        this.notAsked = RuntimeAvailability.down("engine at " + settings.engineUri() + " not asked yet");
         String problem = settings.enabled() ? settings.engineUriProblem() : null;
         if (!settings.enabled() || problem != null) {
             availability = RuntimeAvailability.down(problem != null ? problem + "; fix engineUri in " + PID
@@ -134,7 +137,7 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
             images = null;
             return;
         }
-        availability = RuntimeAvailability.down("engine at " + settings.engineUri() + " not asked yet");
+        availability = notAsked;
         client = DockerClients.create(settings.engineUri(), null);
         pingClient = DockerClients.create(settings.engineUri(), PING_TIMEOUT);
         scheduler = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "hybridge-container-runtime"));
@@ -258,7 +261,8 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
             details.put("registryAccounts", List.copyOf(new java.util.TreeSet<>(credentials.keySet())));
             return Health.of(HealthStatus.UP, now.detail(), details);
         }
-        return Health.of(HealthStatus.DEGRADED, now.detail(), details);
+        // before the first ping has answered (a fraction of a second after activation) nothing is known yet
+        return Health.of(now == notAsked ? HealthStatus.STARTING : HealthStatus.DEGRADED, now.detail(), details);
     }
 
     @Override
