@@ -4,8 +4,8 @@ import java.security.PublicKey;
 import java.time.Duration;
 
 /**
- * How simulated gateways behave. Failing agents are chosen deterministically by index (every
- * agent whose {@code index % 1000 < failFraction * 1000}), so a test knows which ones fail.
+ * How simulated gateways behave. Agents are picked for a fraction deterministically and evenly
+ * spread by index (fraction 0.25: agents 3, 7, 11, …), so a test knows which ones fail.
  *
  * @param failFraction     fraction of agents whose install fails
  * @param failMode         {@code FAILED} (install fails) or {@code ROLLED_BACK} (health gate fails, previous version kept)
@@ -39,14 +39,19 @@ public record SimBehaviour(double failFraction, String failMode, String failVers
     }
 
     boolean fails(int index, String version) {
-        return index % 1000 < failFraction * 1000 && (failVersion == null || failVersion.equals(version));
+        return picked(index, failFraction) && (failVersion == null || failVersion.equals(version));
     }
 
     boolean downloads(int index) {
-        return index % 1000 < downloadFraction * 1000;
+        return picked(index, downloadFraction);
     }
 
     boolean verifies(int index) {
-        return index % 1000 < verifyFraction * 1000;
+        return picked(index, verifyFraction);
+    }
+
+    /** Whether agent {@code index} is among the given fraction: the count up to it grows at this index. */
+    static boolean picked(int index, double fraction) {
+        return Math.floor((index + 1) * fraction + 1e-9) > Math.floor(index * fraction + 1e-9);
     }
 }

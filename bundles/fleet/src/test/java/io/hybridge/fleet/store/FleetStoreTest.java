@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store on embedded H2; {@code FleetPostgresIT} runs the same against a real PostgreSQL. */
-class FleetStoreTest {
+public class FleetStoreTest {
     @TempDir
     Path dir;
 
