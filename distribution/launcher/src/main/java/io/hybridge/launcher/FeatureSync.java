@@ -34,9 +34,13 @@ final class FeatureSync {
     private final Path bundlesDir;
     private final Path stateFile;
 
-    FeatureSync(BundleContext context, Path home) {
+    /**
+     * @param home     the installation, whose framework cache holds the stamps
+     * @param slotHome the running slot, whose {@code bundles/} the features name
+     */
+    FeatureSync(BundleContext context, Path home, Path slotHome) {
         this.context = context;
-        this.bundlesDir = home.resolve("bundles");
+        this.bundlesDir = slotHome.resolve("bundles");
         this.stateFile = home.resolve("var/cache/hybridge-features.properties");
     }
 
