@@ -28,9 +28,11 @@ final class SupervisorWatch {
         if (parent.isEmpty()) {
             return;
         }
-        ProcessHandle supervisor = parent.get();
+        long supervisor = parent.get().pid();
         Thread thread = new Thread(() -> {
-            while (supervisor.isAlive()) {
+            // the parent pid changes when the parent dies (re-parented to init or a subreaper);
+            // asking whether the old pid is alive would see a zombie nobody reaps as alive
+            while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == supervisor) {
                 try {
                     Thread.sleep(POLL_MS);
                 } catch (InterruptedException e) {
