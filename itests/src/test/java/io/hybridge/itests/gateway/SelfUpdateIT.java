@@ -60,7 +60,7 @@ class SelfUpdateIT {
             // and back to the factory installation (SIGHUP restarts in place): the shared
             // framework cache serves both slots
             assertThat(command(gateway, "switch", "factory").exitCode).isZero();
-            signal(gateway.pid(), "HUP");
+            signal(gateway.supervisorPid(), "HUP");
             Wait.until("factory confirmed and current again", SWITCH_DEADLINE,
                     () -> "factory".equals(slotFile(gateway, "current")));
             gateway.awaitReady();
@@ -83,7 +83,7 @@ class SelfUpdateIT {
             }
             Files.delete(api);
             command(gateway, "switch", "b");
-            signal(gateway.pid(), "HUP");
+            signal(gateway.supervisorPid(), "HUP");
 
             Wait.until("failed/b recorded", SWITCH_DEADLINE, () -> Files.exists(slots(gateway).resolve("failed/b")));
             assertThat(Files.readString(slots(gateway).resolve("failed/b"))).contains("could not start")
@@ -104,7 +104,7 @@ class SelfUpdateIT {
             command(gateway, "stage", newVersion("0.1.0-unconfirmed", "hybridge.selfupdate.confirmer=external").toString(), "b");
             command(gateway, "switch", "b");
             long switched = System.nanoTime();
-            signal(gateway.pid(), "HUP");
+            signal(gateway.supervisorPid(), "HUP");
 
             Wait.until("failed/b recorded", SWITCH_DEADLINE, () -> Files.exists(slots(gateway).resolve("failed/b")));
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - switched);
@@ -123,15 +123,15 @@ class SelfUpdateIT {
         try {
             command(gateway, "stage", newVersion("0.1.0-killed", "hybridge.selfupdate.confirmer=external").toString(), "b");
             command(gateway, "switch", "b");
-            signal(gateway.pid(), "HUP");
+            signal(gateway.supervisorPid(), "HUP");
             Wait.until("slot b on trial and ready", SWITCH_DEADLINE,
                     () -> Files.exists(slots(gateway).resolve("trial")) && gateway.log().contains("Hybridge 0.1.0-killed framework started")
                             && gateway.healthStatusCode() == 200);
 
             // kill -9 of bin/hybridge: its JVM must not live on unsupervised
-            List<ProcessHandle> jvms = ProcessHandle.of(gateway.pid()).orElseThrow().descendants().toList();
+            List<ProcessHandle> jvms = ProcessHandle.of(gateway.supervisorPid()).orElseThrow().descendants().toList();
             assertThat(jvms).isNotEmpty();
-            gateway.kill();
+            signal(gateway.supervisorPid(), "KILL");
             Wait.until("the gateway's JVM gone after its supervisor was killed", Duration.ofSeconds(5),
                     () -> jvms.stream().noneMatch(ProcessHandle::isAlive));
             assertThat(Files.exists(slots(gateway).resolve("trial"))).as("the trial is still open").isTrue();
@@ -161,11 +161,11 @@ class SelfUpdateIT {
         gateway.env("HYBRIDGE_JAVA_OPTS", "-Dhybridge.selfupdate.trial.seconds=300").startAndAwaitReady();
         command(gateway, "stage", newVersion("0.1.0-term", "hybridge.selfupdate.confirmer=external").toString(), "b");
         command(gateway, "switch", "b");
-        signal(gateway.pid(), "HUP");
+        signal(gateway.supervisorPid(), "HUP");
         Wait.until("slot b on trial and ready", SWITCH_DEADLINE,
                 () -> Files.exists(slots(gateway).resolve("trial")) && gateway.log().contains("Hybridge 0.1.0-term framework started")
                         && gateway.healthStatusCode() == 200);
-        List<ProcessHandle> jvms = ProcessHandle.of(gateway.pid()).orElseThrow().descendants().toList();
+        List<ProcessHandle> jvms = ProcessHandle.of(gateway.supervisorPid()).orElseThrow().descendants().toList();
         start = System.nanoTime();
         exit = gateway.stop();
         stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
