@@ -45,9 +45,15 @@ class SelfUpdateIT {
             // what the deploy bundle does after writing next: stop the framework; the launcher
             // exits with status 10 and bin/hybridge starts slot b on trial
             String password = Files.readString(gateway.home().resolve("var/admin.password")).trim();
+            long switched = System.nanoTime();
             gateway.console(password).bundleAction(0, "stop");
 
+            Wait.until("slot b ready", SWITCH_DEADLINE, () -> gateway.log().contains("Hybridge 0.1.0-it2 framework started")
+                    && gateway.healthStatusCode() == 200);
+            long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switched);
             Wait.until("slot b confirmed and current", SWITCH_DEADLINE, () -> "b".equals(slotFile(gateway, "current")));
+            System.out.println("SelfUpdateIT: framework stop with next pending to slot b ready: " + readyMs
+                    + " ms; to confirmed (2 s gate): " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switched) + " ms");
             assertThat(gateway.alive()).as("one gateway process throughout").isTrue();
             gateway.awaitReady();
             assertThat(gateway.log()).contains("Hybridge 0.1.0-it2 framework started").contains("slot b");
@@ -153,6 +159,7 @@ class SelfUpdateIT {
         long start = System.nanoTime();
         int exit = gateway.stop();
         long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("SelfUpdateIT: SIGTERM to stopped: " + stopMs + " ms");
         assertThat(exit).isIn(0, 143);
         assertThat(stopMs).as("SIGTERM to stopped (ms)").isLessThan(15_000);
         assertThat(Ports.listening(gateway.httpPort())).isFalse();
