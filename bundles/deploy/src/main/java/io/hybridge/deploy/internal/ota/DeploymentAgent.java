@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -70,6 +71,7 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
     private final Downloader downloader;
     private final UnitArchive.Limits limits;
     private final ExecutorService worker;
+    private final Bundle system;
     private final AtomicBoolean cancel = new AtomicBoolean();
     private final List<HealthContributor> contributors = new CopyOnWriteArrayList<>();
     private final List<WorkloadRuntime> runtimes = new CopyOnWriteArrayList<>();
@@ -88,11 +90,13 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         this.config = config;
         this.keys = TrustedKeys.parse(config.trustedKeys());
         this.stateDir = stateDir;
+        this.system = context.getBundle(0);
         this.journal = new JobJournal(stateDir.resolve("journal"), config.historySize());
         this.installed = new InstalledUnits(stateDir.resolve("installed.json"));
         this.store = new UnitStore(stateDir.resolve("store"));
         this.bundles = new BundleSwitch(context, store);
-        this.gate = new HealthGate(() -> scr, () -> contributors);
+        this.gate = new HealthGate(() -> scr, () -> contributors,
+                () -> context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel());
         this.downloader = new Downloader(Downloader.newClient(), config.maxDownloadMiB() * MIB);
         this.limits = new UnitArchive.Limits(config.maxArchiveEntries(), config.maxUnpackedMiB() * MIB);
         this.worker = Executors.newSingleThreadExecutor(task -> {
@@ -303,6 +307,9 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
                 finish(job);
             }
         } catch (DeployException e) {
+            if (stopping) {
+                return; // our own shutdown broke the transfer: the journal keeps the step for the next start
+            }
             failDownloadOrInstall(job, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // stopping: the journal keeps the step for the next start
@@ -316,6 +323,9 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         try {
             install(job);
         } catch (DeployException e) {
+            if (stopping) {
+                return;
+            }
             failDownloadOrInstall(job, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -342,8 +352,8 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
                         notify(job, "download", JobPayloads.download(job));
                     });
         } catch (DeployException e) {
-            if (cancel.get() || e.getMessage().startsWith("truncated")) {
-                Files.deleteIfExists(part);
+            if (cancel.get()) {
+                Files.deleteIfExists(part); // a broken transfer keeps its partial file: the next attempt resumes it
             }
             throw e;
         }
@@ -395,6 +405,7 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
     }
 
     private void install(Job job) throws DeployException, InterruptedException, IOException {
+        awaitFrameworkStarted();
         job.step = Job.Step.INSTALLING;
         job.installStatus = Job.IN_PROGRESS;
         job.installProgress = 0;
@@ -559,9 +570,24 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         }
     }
 
+    /**
+     * Felix starts the bundles of a start level from a list it takes when the level begins: a
+     * bundle installed or started while the framework is still starting may be left RESOLVED until
+     * the next restart. Switches therefore wait until the framework has started.
+     */
+    private void awaitFrameworkStarted() throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (system.getState() != Bundle.ACTIVE && System.nanoTime() < end && !stopping) {
+            Thread.sleep(100); // polling the system bundle's state; FrameworkEvent.STARTED may have passed already
+        }
+    }
+
     /** After a restart: resume a download, redo an install that had not switched, undo a switch, re-run a gate. */
     private void recover(Job job) {
         try {
+            if (job.step != Job.Step.DOWNLOADING) {
+                awaitFrameworkStarted();
+            }
             switch (job.step) {
                 case DOWNLOADING -> {
                     job.resume = true;

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -35,10 +37,13 @@ final class HealthGate {
 
     private final Supplier<ServiceComponentRuntime> scr;
     private final Supplier<Collection<HealthContributor>> contributors;
+    private final IntSupplier frameworkStartLevel;
 
-    HealthGate(Supplier<ServiceComponentRuntime> scr, Supplier<Collection<HealthContributor>> contributors) {
+    HealthGate(Supplier<ServiceComponentRuntime> scr, Supplier<Collection<HealthContributor>> contributors,
+            IntSupplier frameworkStartLevel) {
         this.scr = scr;
         this.contributors = contributors;
+        this.frameworkStartLevel = frameworkStartLevel;
     }
 
     /** The subsystems' statuses now, the baseline the gate compares with. */
@@ -72,6 +77,9 @@ final class HealthGate {
             String name = bundle.getSymbolicName() + " " + bundle.getVersion();
             if (bundle.getState() == Bundle.UNINSTALLED) {
                 return new Verdict(true, "bundle " + name + " was uninstalled");
+            }
+            if (bundle.getState() != Bundle.ACTIVE && !startLevelReached(bundle)) {
+                return new Verdict(false, "bundle " + name + " waits for the framework to reach its start level");
             }
             if (bundle.getState() != Bundle.ACTIVE) {
                 boolean lazy = bundle.getState() == Bundle.STARTING;
@@ -107,6 +115,18 @@ final class HealthGate {
             }
         }
         return Verdict.HEALTHY;
+    }
+
+    /**
+     * After a restart the gate may run before the framework has started the unit's bundles (the
+     * OTA agent starts at an earlier start level than the bundles it installs): not a failure yet.
+     */
+    private boolean startLevelReached(Bundle bundle) {
+        try {
+            return frameworkStartLevel.getAsInt() >= bundle.adapt(BundleStartLevel.class).getStartLevel();
+        } catch (RuntimeException e) {
+            return true; // uninstalled meanwhile: the next check says so
+        }
     }
 
     private static Optional<Verdict> componentProblem(String bundle, ComponentDescriptionDTO description,
