@@ -229,6 +229,92 @@ class OtaOverCloudIT {
         }
     }
 
+    /**
+     * Asserts: a feature archive (feature.json + bundles/) whose API bundle exports a package its
+     * implementation imports is installed whole, both bundles ACTIVE, GET/packages listing both;
+     * a feature with a bundle that imports a package nobody exports is FAILED naming the bundle
+     * and the missing package, and none of its bundles stays installed; a second EXEC/download
+     * while a job runs is answered 409 naming the running job.
+     */
+    @Test
+    void installsAFeatureOnlyWhenAllItsBundlesResolve() throws Exception {
+        Mosquitto.require();
+        String gw = "gw-ota-feature";
+        try (CloudBroker broker = CloudBroker.start(dir.resolve("broker"));
+                UnitServer units = new UnitServer();
+                KapuaClient kapua = new KapuaClient(broker);
+                GatewayProcess gateway = gateway(broker, gw)) {
+            kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
+            gateway.startAndAwaitReady();
+            byte[] feature = featureZip(Map.of(
+                    "io.example:sensor-api:1.0.0", bundle("io.example.sensor.api", "1.0.0", Map.of("Export-Package",
+                            "io.example.sensor.api;version=1.0.0")),
+                    "io.example:sensor-impl:1.0.0", bundle("io.example.sensor.impl", "1.0.0", Map.of("Import-Package",
+                            "io.example.sensor.api;version=\"[1,2)\""))));
+            units.put("sensors.zip", feature);
+            units.holdAfter = 100; // keep the first job busy to see the 409
+            long job = install(kapua, gw, units, "sensors.zip", feature, "sensors", "1.0.0", Map.of("dp.unit.type", "feature"));
+            KapuaClient.Received busy = request(kapua, gw, "EXEC/download", Map.of("dp.uri", units.uri("sensors.zip"),
+                    "dp.name", "other", "dp.version", "1", "job.id", 999L));
+            assertThat(busy.metric("response.code")).isEqualTo(409);
+            assertThat((String) busy.metric("response.exception.message")).startsWith("busy: job " + job + " is running");
+            units.release();
+            awaitInstall(kapua, job, "COMPLETED");
+            assertThat(bundleState(kapua, gw, "io.example.sensor.api")).isEqualTo("1.0.0 ACTIVE");
+            assertThat(bundleState(kapua, gw, "io.example.sensor.impl")).isEqualTo("1.0.0 ACTIVE");
+            assertThat(request(kapua, gw, "GET/packages", Map.of()).body()).contains("<name>sensors</name>")
+                    .contains("<name>io.example.sensor.api</name>").contains("<name>io.example.sensor.impl</name>");
+
+            byte[] unresolvable = featureZip(Map.of(
+                    "io.example:lonely:1.0.0", bundle("io.example.lonely", "1.0.0", Map.of()),
+                    "io.example:needy:1.0.0", bundle("io.example.needy", "1.0.0", Map.of("Import-Package", "org.example.absent"))));
+            units.put("needy.zip", unresolvable);
+            long refused = install(kapua, gw, units, "needy.zip", unresolvable, "needy", "1.0.0", Map.of());
+            KapuaClient.Received failed = awaitInstall(kapua, refused, "FAILED");
+            assertThat((String) failed.metric("dp.install.error.message"))
+                    .contains("bundle io.example.needy 1.0.0 does not resolve: missing package org.example.absent")
+                    .contains("nothing was changed");
+            assertThat(bundleState(kapua, gw, "io.example.lonely")).isNull();
+            assertThat(bundleState(kapua, gw, "io.example.needy")).isNull();
+            assertThat(request(kapua, gw, "GET/packages", Map.of()).body()).doesNotContain("needy");
+        }
+    }
+
+    /**
+     * Asserts: a workload-image unit (a {@code docker save} tar, signed like any unit) is loaded
+     * into the Docker engine through the container runtime and reported COMPLETED; the image is
+     * then present under its tag.
+     */
+    @Test
+    void aWorkloadImageUnitIsLoadedIntoTheEngine() throws Exception {
+        Mosquitto.require();
+        io.hybridge.itests.support.Docker.busybox();
+        String tag = "hybridge-test/ota-image:" + UUID.randomUUID().toString().substring(0, 8);
+        Path tar = dir.resolve("image.tar");
+        try {
+            assertThat(io.hybridge.itests.support.Docker.run("docker", "tag", io.hybridge.itests.support.Docker.BUSYBOX, tag).ok()).isTrue();
+            assertThat(io.hybridge.itests.support.Docker.run("docker", "save", "-o", tar.toString(), tag).ok()).isTrue();
+            assertThat(io.hybridge.itests.support.Docker.run("docker", "rmi", tag).ok()).isTrue();
+            String gw = "gw-ota-image";
+            try (CloudBroker broker = CloudBroker.start(dir.resolve("broker"));
+                    UnitServer units = new UnitServer();
+                    KapuaClient kapua = new KapuaClient(broker);
+                    GatewayProcess gateway = gateway(broker, gw)) {
+                kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
+                gateway.startAndAwaitReady();
+                byte[] image = Files.readAllBytes(tar);
+                units.put("image.tar", image);
+                long job = install(kapua, gw, units, "image.tar", image, "ota-image", "1", Map.of());
+                awaitInstall(kapua, job, "COMPLETED");
+                assertThat(io.hybridge.itests.support.Docker.run("docker", "image", "inspect", tag).ok()).isTrue();
+                assertThat(request(kapua, gw, "GET/packages", Map.of()).metric("packages.json").toString())
+                        .contains("\"type\":\"workload-image\"");
+            }
+        } finally {
+            io.hybridge.itests.support.Docker.run("docker", "rmi", tag);
+        }
+    }
+
     // ---- the fleet operator's side ----------------------------------------------------------
 
     private GatewayProcess gateway(CloudBroker broker, String gw) throws IOException {
@@ -402,6 +488,39 @@ class OtaOverCloudIT {
         return bytes;
     }
 
+    private static byte[] bundle(String bsn, String version, Map<String, String> headers) throws IOException {
+        Manifest manifest = manifest(bsn, version);
+        headers.forEach(manifest.getMainAttributes()::putValue);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
+            jar.putNextEntry(new ZipEntry("hello.txt"));
+            jar.write(bsn.getBytes(StandardCharsets.UTF_8));
+            jar.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The feature unit layout: feature.json at the root, each bundle at bundles/<artifact>-<version>.jar. */
+    private static byte[] featureZip(Map<String, byte[]> bundlesById) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            StringBuilder document = new StringBuilder("{\"feature-resource-version\": \"1.0\", \"id\": \"io.example:unit:osgifeature:1.0.0\", \"bundles\": [");
+            String separator = "";
+            for (String id : new java.util.TreeSet<>(bundlesById.keySet())) {
+                document.append(separator).append("{\"id\": \"").append(id).append("\"}");
+                separator = ", ";
+                String[] gav = id.split(":");
+                zip.putNextEntry(new ZipEntry("bundles/" + gav[1] + "-" + gav[2] + ".jar"));
+                zip.write(bundlesById.get(id));
+                zip.closeEntry();
+            }
+            zip.putNextEntry(new ZipEntry("feature.json"));
+            zip.write(document.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
     /** A bundle, optionally with an activator class name (that does not exist) and a big stored resource. */
     private static byte[] bundle(String bsn, String version, String activator, byte[] payload) throws IOException {
         Manifest manifest = manifest(bsn, version);
@@ -487,7 +606,8 @@ class OtaOverCloudIT {
 
     /**
      * Serves units from memory on loopback with {@code Range: bytes=n-} support; can hold the
-     * first response after some bytes until released (a slow link, to kill the gateway mid-download).
+     * first response after some bytes until released (a stalled link: to kill the gateway
+     * mid-download, or to keep a job busy).
      */
     static final class UnitServer implements AutoCloseable {
         private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
@@ -526,7 +646,8 @@ class OtaOverCloudIT {
                         out.write(body, 0, (int) hold);
                         out.flush();
                         released.await(2, TimeUnit.MINUTES);
-                        throw new IOException("held response abandoned");
+                        out.write(body, (int) hold, body.length - (int) hold);
+                        return;
                     }
                     out.write(body, from, body.length - from);
                 } catch (InterruptedException e) {
