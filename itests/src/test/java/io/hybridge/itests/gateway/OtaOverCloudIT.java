@@ -38,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpServer;
 
 import io.hybridge.itests.support.CloudBroker;
@@ -674,9 +673,5 @@ class OtaOverCloudIT {
             released.countDown();
             server.stop(0);
         }
-    }
-
-    static ByteString bytes(byte[] b) {
-        return ByteString.copyFrom(b);
     }
 }

@@ -17,7 +17,6 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
-import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
@@ -105,16 +104,25 @@ final class BundleSwitch {
     }
 
     /**
+     * The switched bundles, and the longest time one of the replaced bundles was not active
+     * (stop to the end of its new revision's start): the service interruption of the update.
+     */
+    record Switched(List<Bundle> bundles, long interruptionMillis) {
+    }
+
+    /**
      * Switches to the new jars and starts them. On failure the framework is left as it is for
      * {@link #undo} to repair; the exception names the bundle and why.
      */
-    List<Bundle> apply(List<BundleChange> changes) throws DeployException {
+    Switched apply(List<BundleChange> changes) throws DeployException {
         List<Bundle> touched = new ArrayList<>();
         List<Bundle> updated = new ArrayList<>();
+        java.util.Map<Bundle, Long> stoppedAt = new java.util.HashMap<>();
         for (BundleChange change : changes) {
             try (InputStream jar = Files.newInputStream(Path.of(change.jar()))) {
                 Bundle bundle = context.getBundle(change.location());
                 if (bundle != null) {
+                    stoppedAt.put(bundle, System.nanoTime());
                     if ((bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
                         bundle.stop(Bundle.STOP_TRANSIENT); // stays marked started: a restart mid-switch is recovered by undo
                     }
@@ -139,6 +147,7 @@ final class BundleSwitch {
                 }
             }
         }
+        long interruption = 0;
         for (Bundle bundle : touched) {
             try {
                 bundle.start();
@@ -146,8 +155,12 @@ final class BundleSwitch {
                 throw new DeployException("bundle " + bundle.getSymbolicName() + " " + bundle.getVersion()
                         + " did not start: " + rootMessage(e), false);
             }
+            Long stopped = stoppedAt.get(bundle);
+            if (stopped != null) {
+                interruption = Math.max(interruption, (System.nanoTime() - stopped) / 1_000_000);
+            }
         }
-        return touched;
+        return new Switched(touched, interruption);
     }
 
     /**
@@ -246,9 +259,5 @@ final class BundleSwitch {
             text.append(": ").append(root);
         }
         return text.toString();
-    }
-
-    static Version version(String text) {
-        return Version.parseVersion(text);
     }
 }

@@ -131,7 +131,6 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
     @Deactivate
     void deactivate() throws InterruptedException {
         stopping = true;
-        cancel.set(false);
         worker.shutdownNow(); // the journal keeps the step: the next start resumes or undoes it
         worker.awaitTermination(10, TimeUnit.SECONDS);
     }
@@ -364,7 +363,7 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
             throw e;
         }
         String sha256 = HexFormat.of().formatHex(result.sha256());
-        Path stored = store.adopt(part, sha256, extension(job.unitType));
+        Path stored = store.adopt(part, sha256, "unit");
         job.unitFile = stored.toString();
         job.sha256 = sha256;
         job.downloadSize = result.size();
@@ -418,6 +417,18 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
             installImage(job, unit);
             return;
         }
+        Optional<InstalledUnits.Unit> same = installed.get(job.name)
+                .filter(done -> done.version().equals(job.version) && done.sha256().equals(job.sha256));
+        if (same.isPresent() && !job.force) {
+            // the fleet retried a job that had already succeeded: nothing to switch (dp.download.force=true reinstalls)
+            job.installStatus = Job.COMPLETED;
+            job.installProgress = 100;
+            job.step = Job.Step.DONE;
+            finish(job);
+            LOG.info("OTA job {}: {} {} is already installed with the same content", job.id, job.name, job.version);
+            notify(job, "install", JobPayloads.install(job));
+            return;
+        }
         List<Path> jars = new ArrayList<>();
         if (type == UnitArchive.Type.BUNDLE) {
             jars.add(unit);
@@ -433,11 +444,15 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         Map<String, Health> before = gate.subsystems();
         List<Bundle> switched;
         try {
-            switched = bundles.apply(job.changes);
+            BundleSwitch.Switched done = bundles.apply(job.changes);
+            switched = done.bundles();
+            job.interruptionMillis = done.interruptionMillis();
         } catch (DeployException e) {
             rollBack(job, e.getMessage(), e.frameworkUnchanged());
             return;
         }
+        LOG.info("OTA job {}: switched to {} {} (replaced bundles inactive for {} ms at most); health gate next", job.id,
+                job.name, job.version, job.interruptionMillis);
         job.step = Job.Step.SWITCHED;
         job.installProgress = 50;
         journal.save(job);
@@ -646,10 +661,6 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         if (publisher != null) {
             publisher.republishBirth();
         }
-    }
-
-    private static String extension(String unitType) {
-        return "unit";
     }
 
     // ---- reports ----------------------------------------------------------------------------

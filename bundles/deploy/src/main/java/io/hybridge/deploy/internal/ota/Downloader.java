@@ -85,7 +85,7 @@ final class Downloader {
                     total = range.group(3).equals("*") ? -1 : Long.parseLong(range.group(3));
                 } else if (status == 416 && have > 0) {
                     // the partial file is already whole: verify it as it is
-                    body.transferTo(OutputStreamSink.NULL);
+                    body.transferTo(java.io.OutputStream.nullOutputStream());
                     return finish(part, expected, have, progress, blockSize);
                 } else if (status == 200) {
                     offset = 0;
@@ -186,11 +186,6 @@ final class Downloader {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Discards a body. */
-    private static final class OutputStreamSink {
-        static final java.io.OutputStream NULL = java.io.OutputStream.nullOutputStream();
     }
 
     static Optional<String> problemWith(URI uri) {

@@ -20,7 +20,6 @@ import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 
 import io.hybridge.api.health.Health;
 import io.hybridge.api.health.HealthContributor;
-import io.hybridge.api.health.HealthStatus;
 
 /**
  * Decides whether a switched unit is healthy: each of its bundles ACTIVE, each of their enabled
@@ -195,9 +194,5 @@ final class HealthGate {
             case Bundle.ACTIVE -> "ACTIVE";
             default -> "UNINSTALLED";
         };
-    }
-
-    static HealthStatus worst(Map<String, Health> statuses) {
-        return statuses.values().stream().map(Health::status).max(Enum::compareTo).orElse(HealthStatus.UP);
     }
 }

@@ -64,6 +64,7 @@ final class Job {
     String unitFile;
     String sha256;
     List<BundleChange> changes = new ArrayList<>();
+    long interruptionMillis;
     long startedAt;
     long finishedAt;
 
@@ -111,6 +112,7 @@ final class Job {
         put(map, "unitFile", unitFile);
         put(map, "sha256", sha256);
         map.put("changes", changes.stream().map(BundleChange::toMap).toList());
+        map.put("interruptionMillis", interruptionMillis);
         map.put("startedAt", startedAt);
         map.put("finishedAt", finishedAt);
         return map;
@@ -153,6 +155,7 @@ final class Job {
                 job.changes.add(BundleChange.fromMap((Map<String, Object>) change));
             }
         }
+        job.interruptionMillis = number(map, "interruptionMillis");
         job.startedAt = number(map, "startedAt");
         job.finishedAt = number(map, "finishedAt");
         return job;

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
@@ -295,9 +294,5 @@ final class UnitArchive {
         } catch (NumberFormatException e) {
             throw new DeployException("corrupt archive: tar size field '" + text + "' is not octal");
         }
-    }
-
-    static String lower(String text) {
-        return text.toLowerCase(Locale.ROOT);
     }
 }

@@ -96,7 +96,7 @@ class BundleSwitchTest {
             assertThat(change.isNew()).isTrue();
             assertThat(change.location()).isEqualTo("hybridge-ota:demo/io.example.a");
         });
-        List<Bundle> started = bundles.apply(changes);
+        List<Bundle> started = bundles.apply(changes).bundles();
         assertThat(started).singleElement().extracting(Bundle::getState).isEqualTo(Bundle.ACTIVE);
         assertThat(bundles.undo(changes)).isEmpty();
         assertThat(bundles.installed("io.example.a")).isEmpty();
@@ -105,14 +105,15 @@ class BundleSwitchTest {
     @Test
     void anUpdateKeepsACopyOfThePreviousVersionAndUndoPutsItBackActive() throws Exception {
         BundleSwitch bundles = bundles();
-        Bundle v1 = bundles.apply(bundles.plan("demo", List.of(jar("a1.jar", "io.example.a", "1.0.0", null)))).get(0);
+        Bundle v1 = bundles.apply(bundles.plan("demo", List.of(jar("a1.jar", "io.example.a", "1.0.0", null)))).bundles().get(0);
         List<BundleChange> changes = bundles.plan("demo", List.of(jar("a2.jar", "io.example.a", "2.0.0", null)));
         BundleChange change = changes.get(0);
         assertThat(change.previousVersion()).isEqualTo("1.0.0");
         assertThat(change.wasActive()).isTrue();
         assertThat(Path.of(change.previousJar())).exists();
 
-        bundles.apply(changes);
+        BundleSwitch.Switched switched = bundles.apply(changes);
+        System.out.println("interruption of io.example.a during its update: " + switched.interruptionMillis() + " ms");
         assertThat(v1.getVersion().toString()).isEqualTo("2.0.0");
         assertThat(content(v1)).isEqualTo("2.0.0");
         assertThat(bundles.undo(changes)).isEmpty();
