@@ -138,7 +138,9 @@ class OtaOverCloudIT {
             long uninstall = jobs.incrementAndGet();
             assertThat(request(kapua, gw, "EXEC/uninstall", Map.of("dp.name", "ota-demo", "job.id", uninstall))
                     .metric("response.code")).isEqualTo(200);
-            Wait.until("ota-demo uninstalled", DEADLINE, () -> bundleState(kapua, gw, "io.hybridge.test.ota") == null);
+            Wait.until("uninstall notification COMPLETED", DEADLINE,
+                    () -> "COMPLETED".equals(lastUninstallStatus(kapua, uninstall)));
+            assertThat(bundleState(kapua, gw, "io.hybridge.test.ota")).isNull();
             assertThat(request(kapua, gw, "GET/packages", Map.of()).body()).doesNotContain("ota-demo");
         }
     }
@@ -389,6 +391,17 @@ class OtaOverCloudIT {
             assertThat(now).as("install of job %d: %s", job, notification.metric("dp.install.error.message"))
                     .isEqualTo("IN_PROGRESS");
         }
+    }
+
+    /** The newest {@code dp.uninstall.status} notified for the job, or null. */
+    private static String lastUninstallStatus(KapuaClient kapua, long job) {
+        String status = null;
+        for (KapuaClient.Received r : kapua.received()) {
+            if (r.topic().endsWith("/uninstall") && Long.valueOf(job).equals(r.metric("job.id"))) {
+                status = (String) r.metric("dp.uninstall.status");
+            }
+        }
+        return status;
     }
 
     private static String notifications(KapuaClient kapua, long job, String type) {
