@@ -14,7 +14,12 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,6 +44,12 @@ final class Downloader {
     }
 
     private static final int BUFFER = 1 << 20;
+    /** Checks stalled transfers and cancellations while a read blocks. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "hybridge-ota-download-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
     private final HttpClient http;
@@ -70,7 +81,22 @@ final class Downloader {
                 request.header("Range", "bytes=" + have + "-");
             }
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
+            // a read on the body has no timeout of its own: the watchdog closes the body when no byte
+            // came for the timeout or the job was cancelled, which ends the blocked read
+            AtomicLong lastByte = new AtomicLong(System.nanoTime());
+            AtomicBoolean stalled = new AtomicBoolean();
+            InputStream body = response.body();
+            ScheduledFuture<?> watchdog = WATCHDOG.scheduleWithFixedDelay(() -> {
+                if (cancelled.get() || System.nanoTime() - lastByte.get() > timeout.toNanos()) {
+                    stalled.set(!cancelled.get());
+                    try {
+                        body.close();
+                    } catch (IOException e) {
+                        // closing is all we can do
+                    }
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
+            try (body) {
                 int status = response.statusCode();
                 long offset;
                 long total;
@@ -109,7 +135,8 @@ final class Downloader {
                     long nextBlock = (received / step + 1) * step;
                     int index = (int) (received / step);
                     byte[] buffer = new byte[BUFFER];
-                    for (int read; (read = body.read(buffer)) >= 0;) {
+                    for (int read; (read = readOrExplain(body, buffer, cancelled, stalled, timeout, uri, received)) >= 0;) {
+                        lastByte.set(System.nanoTime());
                         if (cancelled.get()) {
                             throw new DeployException("cancelled by DEL/download");
                         }
@@ -135,6 +162,7 @@ final class Downloader {
                             progress.block(received, total, index);
                             if (blockDelayMillis > 0) {
                                 Thread.sleep(blockDelayMillis); // Kura's dp.download.block.delay: throttling asked for by the operator
+                                lastByte.set(System.nanoTime()); // the pause is ours, not a stall
                             }
                         }
                     }
@@ -146,6 +174,8 @@ final class Downloader {
                     progress.block(received, received, index + 1);
                     return new Result(sha256.digest(), other == null ? null : other.digest(), received);
                 }
+            } finally {
+                watchdog.cancel(false);
             }
         } catch (java.net.http.HttpTimeoutException e) {
             throw new DeployException("dp.uri " + uri + " did not answer within dp.download.timeout " + timeout.toMillis() + " ms");
@@ -153,6 +183,23 @@ final class Downloader {
             throw new DeployException("download of " + uri + " failed: " + e, e);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A read; when the watchdog closed the body, the reason instead of the stream's own complaint. */
+    private static int readOrExplain(InputStream body, byte[] buffer, AtomicBoolean cancelled, AtomicBoolean stalled,
+            Duration timeout, URI uri, long received) throws IOException, DeployException {
+        try {
+            return body.read(buffer);
+        } catch (IOException e) {
+            if (cancelled.get()) {
+                throw new DeployException("cancelled by DEL/download");
+            }
+            if (stalled.get()) {
+                throw new DeployException("download of " + uri + " stalled: no data for " + timeout.toMillis()
+                        + " ms (dp.download.timeout) after " + received + " bytes; the partial file is kept for a resume");
+            }
+            throw e;
         }
     }
 

@@ -83,6 +83,32 @@ class DownloaderTest {
     }
 
     @Test
+    void aStalledTransferEndsAfterTheTimeoutAndKeepsItsPartialFile() throws Exception {
+        try (RangeServer server = new RangeServer(content)) {
+            server.stallAfter = 1024 * 1024;
+            Path part = dir.resolve("6.part");
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> downloader.fetch(server.uri("unit.jar"), part, false, null, 0, 0,
+                    Duration.ofSeconds(1), new AtomicBoolean(), (r, t, i) -> { }))
+                    .hasMessageContaining("stalled: no data for 1000 ms (dp.download.timeout) after 1048576 bytes");
+            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000);
+            assertThat(Files.size(part)).isEqualTo(1024 * 1024);
+        }
+    }
+
+    @Test
+    void cancelEndsEvenAReadThatBlocks() throws Exception {
+        try (RangeServer server = new RangeServer(content)) {
+            server.stallAfter = 1024;
+            AtomicBoolean cancel = new AtomicBoolean();
+            java.util.concurrent.CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> cancel.set(true));
+            assertThatThrownBy(() -> downloader.fetch(server.uri("unit.jar"), dir.resolve("7.part"), false, null, 0, 0,
+                    Duration.ofSeconds(60), cancel, (r, t, i) -> { })).hasMessage("cancelled by DEL/download");
+        }
+    }
+
+    @Test
     void aMissingFileAndATooLargeFileAreNamed() throws Exception {
         try (RangeServer server = new RangeServer(content)) {
             Downloader small = new Downloader(Downloader.newClient(), 1024);

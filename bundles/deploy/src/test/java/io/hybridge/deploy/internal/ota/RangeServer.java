@@ -21,6 +21,9 @@ final class RangeServer implements AutoCloseable {
     private final HttpServer server;
     private volatile byte[] content;
     volatile long dropAfter = -1;
+    /** Sends this many bytes, then nothing until {@link #unstall} (a link that hangs). */
+    volatile long stallAfter = -1;
+    final java.util.concurrent.CountDownLatch unstall = new java.util.concurrent.CountDownLatch(1);
     final AtomicInteger rangeRequests = new AtomicInteger();
 
     RangeServer(byte[] content) throws IOException {
@@ -45,6 +48,18 @@ final class RangeServer implements AutoCloseable {
                 exchange.sendResponseHeaders(200, body.length);
             }
             try (OutputStream out = exchange.getResponseBody()) {
+                long stall = stallAfter;
+                if (stall >= 0) {
+                    stallAfter = -1;
+                    out.write(body, from, (int) stall);
+                    out.flush();
+                    try {
+                        unstall.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IOException("stalled response abandoned");
+                }
                 long limit = dropAfter;
                 int end = limit >= 0 ? (int) Math.min(body.length, from + limit) : body.length;
                 out.write(body, from, end - from);
@@ -56,6 +71,7 @@ final class RangeServer implements AutoCloseable {
                 }
             }
         });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
@@ -65,6 +81,7 @@ final class RangeServer implements AutoCloseable {
 
     @Override
     public void close() {
+        unstall.countDown();
         server.stop(0);
     }
 }
