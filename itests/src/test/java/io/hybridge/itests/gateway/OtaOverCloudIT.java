@@ -73,7 +73,8 @@ class OtaOverCloudIT {
      * {@code deploy.job.last}) show it; wrong hash, bad signature, unsigned, truncated archive and a
      * feature archive with path traversal are each FAILED with that reason and the installed
      * version stays; a new version whose activator fails is ROLLED_BACK naming the bundle, and the
-     * previous version is active again; uninstall removes it.
+     * previous version is active again; the console's OTA page shows the unit and the rolled-back
+     * job with its reason; uninstall removes it.
      */
     @Test
     void installsSignedBundlesRefusesBadOnesAndRollsBackAFailingVersion() throws Exception {
@@ -134,6 +135,13 @@ class OtaOverCloudIT {
             assertThat(bundleState(kapua, gw, "io.hybridge.test.ota")).isEqualTo("1.0.0 ACTIVE");
             assertThat(kapua.await("BIRTH after the rollback", DEADLINE, birthTopic(gw)::equals).metric("deploy.job.last"))
                     .isEqualTo(failing + ":ROLLED_BACK");
+
+            // the console's OTA page shows the installed unit and the rolled-back job with its reason
+            String password = Files.readString(gateway.home().resolve("var/admin.password")).trim();
+            var page = gateway.console(password).get("/system/console/ota");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("id='ota-installed'").contains("<td>ota-demo</td><td>1.0.0</td>")
+                    .contains("data-status='ROLLED_BACK'").contains("did not start");
 
             long uninstall = jobs.incrementAndGet();
             assertThat(request(kapua, gw, "EXEC/uninstall", Map.of("dp.name", "ota-demo", "job.id", uninstall))

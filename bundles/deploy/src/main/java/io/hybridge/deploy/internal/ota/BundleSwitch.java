@@ -28,6 +28,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * Felix had persisted when the process died (the old revision, the new one, or an installed but
  * not yet started bundle).
  *
+ * <p>Felix persists each step: the replaced bundle is stopped persistently first, so a restart
+ * in the middle of a switch does not start a half-switched bundle before the undo; new bundles
+ * are started (persistently) only once all of them resolved.
+ *
  * <p>Interruption of an updated bundle is stop → update (Felix copies the jar into its cache) →
  * resolve → start; a refresh (which would restart the bundle's importers) happens only when the
  * old revision is still wired to someone.
@@ -123,9 +127,9 @@ final class BundleSwitch {
                 Bundle bundle = context.getBundle(change.location());
                 if (bundle != null) {
                     stoppedAt.put(bundle, System.nanoTime());
-                    if ((bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
-                        bundle.stop(Bundle.STOP_TRANSIENT); // stays marked started: a restart mid-switch is recovered by undo
-                    }
+                    // a persistent stop: should the process die mid-switch, Felix does not start the
+                    // half-switched bundle on the next start before the recovery has undone the switch
+                    bundle.stop();
                     bundle.update(jar);
                     updated.add(bundle);
                 } else {
@@ -186,9 +190,7 @@ final class BundleSwitch {
                     if (bundle == null) {
                         bundle = context.installBundle(change.location(), previous);
                     } else {
-                        if ((bundle.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
-                            bundle.stop(Bundle.STOP_TRANSIENT);
-                        }
+                        bundle.stop();
                         bundle.update(previous);
                     }
                 }

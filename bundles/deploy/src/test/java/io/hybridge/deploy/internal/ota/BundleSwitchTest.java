@@ -144,7 +144,7 @@ class BundleSwitchTest {
                 jar("b.jar", "io.example.b", "1.0.0", null)));
         // the process dies after Felix persisted the update of a and the install of b, before anything started
         Bundle a = framework.getBundleContext().getBundle(changes.get(0).location());
-        a.stop(Bundle.STOP_TRANSIENT);
+        a.stop();
         try (InputStream in = Files.newInputStream(Path.of(changes.get(0).jar()))) {
             a.update(in);
         }
@@ -154,6 +154,8 @@ class BundleSwitchTest {
         framework.stop();
         framework.waitForStop(10_000);
         framework = launch(false);
+        assertThat(framework.getBundleContext().getBundle(changes.get(0).location()).getState())
+                .as("the half-switched bundle is not started by the framework").isNotEqualTo(Bundle.ACTIVE);
 
         BundleSwitch recovered = bundles();
         assertThat(recovered.installed("io.example.a")).get().extracting(b -> b.getVersion().toString()).isEqualTo("2.0.0");
