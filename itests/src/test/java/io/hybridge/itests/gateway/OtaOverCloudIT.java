@@ -85,7 +85,7 @@ class OtaOverCloudIT {
                 KapuaClient kapua = new KapuaClient(broker, "$EDC/" + ACCOUNT + "/" + gw + "/MQTT/#");
                 GatewayProcess gateway = gateway(broker, gw)) {
             kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
-            gateway.startAndAwaitReady();
+            startAndAwaitOta(gateway);
             KapuaClient.Received birth = kapua.await("BIRTH", DEADLINE, birthTopic(gw)::equals);
             assertThat((String) birth.metric("application_ids")).contains(APP);
             assertThat(birth.metric("deploy.unsigned.allowed")).isEqualTo(false);
@@ -167,7 +167,7 @@ class OtaOverCloudIT {
                 KapuaClient kapua = new KapuaClient(broker);
                 GatewayProcess gateway = gateway(broker, gw)) {
             kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
-            gateway.startAndAwaitReady();
+            startAndAwaitOta(gateway);
             byte[] big = bundle("io.hybridge.test.big", "1.0.0", null, randomBytes(6 * 1024 * 1024));
             units.put("big.jar", big);
             units.holdAfter = 2 * 1024 * 1024; // the first response stops there until released
@@ -179,7 +179,7 @@ class OtaOverCloudIT {
             long kept = Files.size(part);
             assertThat(kept).isLessThan(big.length);
 
-            gateway.startAndAwaitReady();
+            startAndAwaitOta(gateway);
             try {
                 Wait.until("the resumed job installed", DEADLINE, () -> "COMPLETED".equals(
                         request(kapua, gw, "GET/download", Map.of()).metric("dp.install.status")));
@@ -209,7 +209,7 @@ class OtaOverCloudIT {
                 KapuaClient kapua = new KapuaClient(broker);
                 GatewayProcess gateway = gateway(broker, gw)) {
             kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
-            gateway.startAndAwaitReady();
+            startAndAwaitOta(gateway);
             byte[] v1 = bundle("io.hybridge.test.gate", "1.0.0", null, null);
             units.put("gate-1.jar", v1);
             long first = install(kapua, gw, units, "gate-1.jar", v1, "gate", "1.0.0", Map.of());
@@ -225,7 +225,7 @@ class OtaOverCloudIT {
             assertThat(bundleState(kapua, gw, "io.hybridge.test.gate")).isEqualTo("2.0.0 ACTIVE");
             gateway.kill();
 
-            gateway.startAndAwaitReady();
+            startAndAwaitOta(gateway);
             KapuaClient.Received status = Wait.until("job " + second + " settled after the restart", DEADLINE, () -> {
                 KapuaClient.Received s = request(kapua, gw, "GET/download", Map.of());
                 return "ROLLED_BACK".equals(s.metric("dp.install.status")) ? s : null;
@@ -254,7 +254,7 @@ class OtaOverCloudIT {
                 KapuaClient kapua = new KapuaClient(broker);
                 GatewayProcess gateway = gateway(broker, gw)) {
             kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
-            gateway.startAndAwaitReady();
+            startAndAwaitOta(gateway);
             byte[] feature = featureZip(Map.of(
                     "io.example:sensor-api:1.0.0", bundle("io.example.sensor.api", "1.0.0", Map.of("Export-Package",
                             "io.example.sensor.api;version=1.0.0")),
@@ -310,7 +310,7 @@ class OtaOverCloudIT {
                     KapuaClient kapua = new KapuaClient(broker);
                     GatewayProcess gateway = gateway(broker, gw)) {
                 kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
-                gateway.startAndAwaitReady();
+                startAndAwaitOta(gateway);
                 byte[] image = Files.readAllBytes(tar);
                 units.put("image.tar", image);
                 long job = install(kapua, gw, units, "image.tar", image, "ota-image", "1", Map.of());
@@ -338,6 +338,18 @@ class OtaOverCloudIT {
                 healthGateSeconds=I"15"
                 """.formatted(Base64.getEncoder().encodeToString(fleetKey.getPublic().getEncoded())));
         return gateway;
+    }
+
+    /**
+     * Starts the gateway and waits until the OTA agent runs with the test's fleet key: the
+     * configuration from etc/config arrives with FileInstall after /health is ready, and the
+     * agent restarts with it.
+     */
+    private void startAndAwaitOta(GatewayProcess gateway) throws IOException {
+        gateway.startAndAwaitReady();
+        String keyId = keyId(fleetKey);
+        Wait.until("the OTA agent trusting key " + keyId + " in /health", DEADLINE,
+                () -> gateway.health().toString().contains(keyId));
     }
 
     private static String birthTopic(String gw) {
