@@ -49,4 +49,15 @@ public interface CloudPublisher {
      * {@code $EDC/<account>/<requester>/<appId>/NOTIFY/<client-id>/<type>} at QoS 1.
      */
     CompletionStage<Void> notify(String requesterClientId, String appId, String type, KuraPayload payload);
+
+    /**
+     * Publishes a new BIRTH now when connected (else the next connect sends one anyway), with the
+     * current metrics of every {@link BirthContributor}: call it after a change the fleet's
+     * inventory must see, e.g. an installed deployment package.
+     *
+     * @since 1.1
+     */
+    default void republishBirth() {
+        // an implementation of 1.0 has no BIRTH to repeat on request; the next connect sends one
+    }
 }

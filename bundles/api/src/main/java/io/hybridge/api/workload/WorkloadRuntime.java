@@ -84,4 +84,28 @@ public interface WorkloadRuntime {
 
     /** Registers a listener until the returned handle is closed. */
     AutoCloseable watch(RuntimeListener listener);
+
+    /**
+     * Whether this runtime loads image archives of that format: {@code docker-archive} (a
+     * {@code docker save} tar) or {@code oci-layout} (an OCI image layout as a tar). The OTA
+     * agent hands workload-image units to the first runtime that does.
+     *
+     * @since 1.1
+     */
+    default boolean canLoadImageArchive(String format) {
+        return false;
+    }
+
+    /**
+     * Loads the images of an archive into the runtime's local store, so that specs can name
+     * them without a registry. Long-running (seconds to minutes).
+     *
+     * @return the image references (or ids) the archive held
+     * @throws WorkloadException IMAGE_INVALID for an archive the engine refuses, ENGINE_UNAVAILABLE
+     * @since 1.1
+     */
+    default List<String> loadImageArchive(java.nio.file.Path archive) throws WorkloadException {
+        throw new WorkloadException(WorkloadException.Reason.IMAGE_INVALID, "the " + type()
+                + " runtime does not load image archives");
+    }
 }

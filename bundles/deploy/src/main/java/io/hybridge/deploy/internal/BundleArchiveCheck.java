@@ -14,13 +14,13 @@ import org.osgi.framework.Version;
  * operator can act on. The framework's own errors for such files ("Bundle-SymbolicName
  * header missing", a zip exception about a temporary file) name neither the file nor the fix.
  */
-final class BundleArchiveCheck {
+public final class BundleArchiveCheck {
 
     private BundleArchiveCheck() {
     }
 
     /** Empty when the archive is a bundle; otherwise the reason it is not. */
-    static Optional<String> problem(InputStream archive) {
+    public static Optional<String> problem(InputStream archive) {
         try (JarInputStream jar = new JarInputStream(archive, false)) {
             Manifest manifest = jar.getManifest();
             int entries = 0;

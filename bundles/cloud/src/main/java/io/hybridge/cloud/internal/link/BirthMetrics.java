@@ -10,7 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.hybridge.api.cloud.BirthContributor;
 import io.hybridge.api.cloud.KuraPayload;
 import io.hybridge.api.device.DeviceProfile;
 import io.hybridge.cloud.internal.store.StoreStats;
@@ -23,6 +29,8 @@ import io.hybridge.cloud.internal.store.StoreStats;
  */
 final class BirthMetrics {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BirthMetrics.class);
+
     private final String hybridgeVersion;
 
     BirthMetrics(String hybridgeVersion) {
@@ -30,7 +38,11 @@ final class BirthMetrics {
     }
 
     /** What one BIRTH/APPS describes. */
-    record Facts(CloudSettings settings, DeviceProfile profile, Collection<String> applicationIds, StoreStats store) {
+    record Facts(CloudSettings settings, DeviceProfile profile, Collection<String> applicationIds, StoreStats store,
+            Collection<BirthContributor> contributors) {
+        Facts(CloudSettings settings, DeviceProfile profile, Collection<String> applicationIds, StoreStats store) {
+            this(settings, profile, applicationIds, store, List.of());
+        }
     }
 
     KuraPayload birth(Facts facts) {
@@ -69,7 +81,32 @@ final class BirthMetrics {
                     .metric("store.oldest.age.seconds", store.oldestAge().map(d -> d.toSeconds()).orElse(0L));
             store.quarantinedFile().ifPresent(file -> birth.metric("store.quarantined.file", file.toString()));
         }
+        addContributed(birth, facts.contributors());
         return birth.build();
+    }
+
+    /**
+     * Other bundles' metrics, after the cloud link's own: a contributor cannot change what Kapua
+     * shows as the gateway's identity, and a failing one costs only its own metrics.
+     */
+    private static void addContributed(KuraPayload.Builder birth, Collection<BirthContributor> contributors) {
+        Set<String> own = birth.build().metricNames();
+        for (BirthContributor contributor : contributors) {
+            try {
+                contributor.birthMetrics().forEach((name, value) -> {
+                    if (name == null || value == null) {
+                        return;
+                    }
+                    if (own.contains(name)) {
+                        LOG.warn("BIRTH metric {} from {} ignored: the cloud link sets it", name, contributor);
+                        return;
+                    }
+                    birth.metric(name, value);
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("BIRTH metrics of {} left out: {}", contributor, e.toString());
+            }
+        }
     }
 
     /** DC and LWT: the time and how long the gateway had been up. */

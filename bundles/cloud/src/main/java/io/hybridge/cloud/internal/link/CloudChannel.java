@@ -37,6 +37,7 @@ final class CloudChannel implements CloudPublisher, CloudDataChannel {
     private final Runnable storedSignal;
     private final Consumer<DataSubscription> subscriber;
     private final Consumer<DataSubscription> unsubscriber;
+    private volatile Runnable birthRepublisher = () -> { };
     private final List<DataSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicLong qos0Dropped = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -55,6 +56,16 @@ final class CloudChannel implements CloudPublisher, CloudDataChannel {
         this.storedSignal = storedSignal;
         this.subscriber = subscriber;
         this.unsubscriber = unsubscriber;
+    }
+
+    /** Set by the connection once it can publish lifecycle messages. */
+    void birthRepublisher(Runnable republisher) {
+        birthRepublisher = republisher;
+    }
+
+    @Override
+    public void republishBirth() {
+        birthRepublisher.run();
     }
 
     @Override

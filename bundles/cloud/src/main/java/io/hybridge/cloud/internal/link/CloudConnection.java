@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +32,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.hybridge.api.cloud.BirthContributor;
 import io.hybridge.api.cloud.CloudPublisher;
 import io.hybridge.api.cloud.RequestHandler;
 import io.hybridge.api.device.DeviceProfile;
@@ -87,6 +90,7 @@ public final class CloudConnection implements HealthContributor {
     private volatile ConnectionState state;
     private volatile DeviceProfile deviceProfile;
     private volatile RouteRegistry routeRegistry;
+    private final List<BirthContributor> birthContributors = new CopyOnWriteArrayList<>();
     /** Written by the connector thread only, read by health(). */
     private volatile long reconnects;
     private volatile long authenticationFailures;
@@ -149,6 +153,7 @@ public final class CloudConnection implements HealthContributor {
         channel = new CloudChannel(topics, codec, store, () -> link, this::wakeForwarder,
                 sub -> subscriptions.execute(() -> subscribeNow(sub)),
                 sub -> subscriptions.execute(() -> unsubscribeNow(sub)));
+        channel.birthRepublisher(this::publishBirth);
         // DEGRADED, not STARTING: the gateway is ready without its cloud (STARTING would hold readiness)
         state = ConnectionState.of(HealthStatus.DEGRADED, "not connected yet: connecting to " + parsed.uri());
         if (context != null) {
@@ -192,6 +197,15 @@ public final class CloudConnection implements HealthContributor {
             dispatcher.removeHandler(String.valueOf(properties.get(RequestHandler.APP_ID)), handler);
             publishApps();
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addBirthContributor(BirthContributor contributor) {
+        birthContributors.add(contributor);
+    }
+
+    void removeBirthContributor(BirthContributor contributor) {
+        birthContributors.remove(contributor);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -400,6 +414,14 @@ public final class CloudConnection implements HealthContributor {
         }
     }
 
+    /** A new BIRTH on request of a bundle whose inventory changed (an OTA install, a rollback). */
+    private void publishBirth() {
+        MqttLink current = link;
+        if (current != null && current.isConnected()) {
+            publishLifecycle(current, topics.birth());
+        }
+    }
+
     private void publishApps() {
         MqttLink current = link;
         if (current != null && current.isConnected()) {
@@ -413,7 +435,7 @@ public final class CloudConnection implements HealthContributor {
      */
     private void publishLifecycle(MqttLink current, String topic) {
         byte[] payload = codec.encode(birthMetrics.birth(new BirthMetrics.Facts(settings, deviceProfile,
-                dispatcher.appIds(), store.stats())));
+                dispatcher.appIds(), store.stats(), birthContributors)));
         current.publish(topic, payload, 1, false, new MqttLink.DeliveryCallback() {
             @Override
             public void delivered() {

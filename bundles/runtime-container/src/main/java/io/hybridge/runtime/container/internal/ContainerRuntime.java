@@ -271,6 +271,21 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
         return () -> listeners.remove(listener);
     }
 
+    /** OTA workload-image units: a {@code docker save} tar goes to the engine as {@code docker load} would. */
+    @Override
+    public boolean canLoadImageArchive(String format) {
+        return settings.enabled() && "docker-archive".equals(format);
+    }
+
+    @Override
+    public List<String> loadImageArchive(java.nio.file.Path archive) throws WorkloadException {
+        if (!settings.enabled()) {
+            throw new WorkloadException(WorkloadException.Reason.ENGINE_UNAVAILABLE, "the container runtime is switched off"
+                    + " (enabled=false in io.hybridge.runtime.container)");
+        }
+        return images.loadArchive(archive, "a docker save tar");
+    }
+
     private static void notify(RuntimeListener listener, Consumer<RuntimeListener> call) {
         try {
             call.accept(listener);

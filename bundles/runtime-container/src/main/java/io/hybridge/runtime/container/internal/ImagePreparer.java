@@ -174,11 +174,8 @@ final class ImagePreparer {
         verifyPresent(reference, "pull of " + reference);
     }
 
-    private void load(ImageReference reference, Path archive) throws WorkloadException {
-        if (!Files.isRegularFile(archive) || !Files.isReadable(archive)) {
-            throw new WorkloadException(Reason.IMAGE_NOT_FOUND, "image " + reference + " is not present and image.archive "
-                    + archive + " is not a readable file; give the path of a docker save tar of it on the gateway");
-        }
+    /** Loads a {@code docker save} tar into the engine; returns what the engine says it loaded. */
+    List<String> loadArchive(Path archive, String whatWouldBeRight) throws WorkloadException {
         List<String> loaded = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         StreamCallback<LoadResponseItem> callback = new StreamCallback<>(item -> {
@@ -193,13 +190,13 @@ final class ImagePreparer {
             client.loadImageAsyncCmd(tar).exec(callback);
             callback.await(LOAD_TIMEOUT);
         } catch (IOException e) {
-            throw new WorkloadException(Reason.IMAGE_NOT_FOUND, "image.archive " + archive + " cannot be read: " + e.getMessage(), e);
+            throw new WorkloadException(Reason.IMAGE_NOT_FOUND, "image archive " + archive + " cannot be read: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (EngineErrors.engineUnreachable(e)) {
                 throw EngineErrors.engineUnavailable(engineUri, e);
             }
-            throw new WorkloadException(Reason.IMAGE_INVALID, "image.archive " + archive + " is not a loadable image archive: "
-                    + EngineErrors.engineMessage(e) + "; give a docker save tar of " + reference, e);
+            throw new WorkloadException(Reason.IMAGE_INVALID, "image archive " + archive + " is not a loadable image archive: "
+                    + EngineErrors.engineMessage(e) + "; give " + whatWouldBeRight, e);
         } catch (TimeoutException e) {
             throw new WorkloadException(Reason.INTERNAL, "load of " + archive + " did not finish within " + LOAD_TIMEOUT.toMinutes() + " minutes");
         } catch (InterruptedException e) {
@@ -207,9 +204,18 @@ final class ImagePreparer {
             throw new WorkloadException(Reason.INTERNAL, "load of " + archive + " interrupted");
         }
         if (!errors.isEmpty()) {
-            throw new WorkloadException(Reason.IMAGE_INVALID, "image.archive " + archive + " is corrupt or not a docker save tar: "
-                    + errors.get(0) + "; give a docker save tar of " + reference);
+            throw new WorkloadException(Reason.IMAGE_INVALID, "image archive " + archive + " is corrupt or not a docker save tar: "
+                    + errors.get(0) + "; give " + whatWouldBeRight);
         }
+        return loaded;
+    }
+
+    private void load(ImageReference reference, Path archive) throws WorkloadException {
+        if (!Files.isRegularFile(archive) || !Files.isReadable(archive)) {
+            throw new WorkloadException(Reason.IMAGE_NOT_FOUND, "image " + reference + " is not present and image.archive "
+                    + archive + " is not a readable file; give the path of a docker save tar of it on the gateway");
+        }
+        List<String> loaded = loadArchive(archive, "a docker save tar of " + reference);
         LOG.info("Loaded {} from {}", loaded.isEmpty() ? "nothing" : String.join(", ", loaded), archive);
         if (localName(reference).isEmpty()) {
             if (reference.pinned() && inspect(reference.name() + (reference.tag().isEmpty() ? "" : ":" + reference.tag())).isPresent()) {

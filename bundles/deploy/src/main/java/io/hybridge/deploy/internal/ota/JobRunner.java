@@ -1,0 +1,494 @@
+package io.hybridge.deploy.internal.ota;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import org.osgi.framework.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.hybridge.api.cloud.CloudPublisher;
+import io.hybridge.api.cloud.KuraPayload;
+import io.hybridge.api.health.Health;
+import io.hybridge.api.workload.WorkloadRuntime;
+
+/**
+ * The job thread: the steps of a job — download and verify, stage, switch, health gate, commit
+ * or roll back — each recorded in the {@link JobJournal} before its effects begin, and the
+ * recovery that finishes or undoes a job a dead process left. One job at a time: {@link #submit}
+ * claims the single slot.
+ */
+final class JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final DeployConfig config;
+    private final TrustedKeys keys;
+    private final Path stateDir;
+    private final JobJournal journal;
+    private final InstalledUnits installed;
+    private final UnitStore store;
+    private final BundleSwitch bundles;
+    private final HealthGate gate;
+    private final Downloader downloader;
+    private final UnitArchive.Limits limits;
+    private final Bundle system;
+    private final Supplier<CloudPublisher> cloud;
+    private final Supplier<List<WorkloadRuntime>> runtimes;
+    private final ExecutorService worker;
+    private final AtomicBoolean cancel = new AtomicBoolean();
+    private volatile boolean stopping;
+    private volatile Job active;
+    private volatile Job last;
+
+    JobRunner(DeployConfig config, TrustedKeys keys, Path stateDir, JobJournal journal, InstalledUnits installed,
+            UnitStore store, BundleSwitch bundles, HealthGate gate, Downloader downloader, UnitArchive.Limits limits,
+            Bundle system, Supplier<CloudPublisher> cloud, Supplier<List<WorkloadRuntime>> runtimes) throws IOException {
+        this.config = config;
+        this.keys = keys;
+        this.stateDir = stateDir;
+        this.journal = journal;
+        this.installed = installed;
+        this.store = store;
+        this.bundles = bundles;
+        this.gate = gate;
+        this.downloader = downloader;
+        this.limits = limits;
+        this.system = system;
+        this.cloud = cloud;
+        this.runtimes = runtimes;
+        this.worker = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "hybridge-ota");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Job> history = journal.history();
+        last = history.isEmpty() ? null : history.get(0);
+    }
+
+    /** Claims the job slot for {@code job} and runs {@code steps} on the job thread. */
+    synchronized void submit(Job job, Runnable steps) throws DeploymentAgent.Busy {
+        Job running = active;
+        if (running != null) {
+            throw new DeploymentAgent.Busy(running);
+        }
+        active = job;
+        cancel.set(false);
+        worker.execute(steps);
+    }
+
+    /** Finishes or undoes a job a previous process left in the journal. */
+    void resume(Job job) {
+        active = job;
+        worker.execute(() -> recover(job));
+    }
+
+    /** Stops the job thread; the journal keeps the step for the next start. */
+    void stop() throws InterruptedException {
+        stopping = true;
+        worker.shutdownNow();
+        worker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    Optional<Job> active() {
+        return Optional.ofNullable(active);
+    }
+
+    Optional<Job> currentOrLast() {
+        Job running = active;
+        return Optional.ofNullable(running != null ? running : last);
+    }
+
+    /** DEL/download: stops a running download; empty when none is downloading. */
+    Optional<Job> cancelDownload() throws DeploymentAgent.Busy {
+        Job running = active;
+        if (running == null) {
+            return Optional.empty();
+        }
+        if (running.step != Job.Step.DOWNLOADING) {
+            throw new DeploymentAgent.Busy(running);
+        }
+        cancel.set(true);
+        return Optional.of(running);
+    }
+
+    void runDownload(Job job) {
+        try {
+            download(job);
+            if (job.install) {
+                install(job);
+            } else {
+                job.step = Job.Step.DOWNLOADED;
+                finish(job);
+            }
+        } catch (DeployException e) {
+            if (stopping) {
+                return; // our own shutdown broke the transfer: the journal keeps the step for the next start
+            }
+            failDownloadOrInstall(job, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping: the journal keeps the step for the next start
+        } catch (IOException | RuntimeException e) {
+            LOG.error("OTA job {} failed", job.id, e);
+            failDownloadOrInstall(job, "internal error: " + e);
+        }
+    }
+
+    void runInstall(Job job) {
+        try {
+            install(job);
+        } catch (DeployException e) {
+            if (stopping) {
+                return;
+            }
+            failDownloadOrInstall(job, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("OTA job {} failed", job.id, e);
+            failDownloadOrInstall(job, "internal error: " + e);
+        }
+    }
+
+    private void download(Job job) throws DeployException, InterruptedException, IOException {
+        Path part = stateDir.resolve("downloads").resolve(job.id + ".part");
+        job.downloadStatus = Job.IN_PROGRESS;
+        journal.save(job);
+        notify(job, "download", JobPayloads.download(job));
+        UnitHash expected = job.hash == null ? null : UnitHash.parse(job.hash);
+        Downloader.Result result;
+        try {
+            result = downloader.fetch(URI.create(job.uri), part, job.resume, expected, job.blockSize,
+                    job.blockDelayMillis, Duration.ofMillis(job.timeoutMillis > 0 ? job.timeoutMillis : 60_000), cancel,
+                    (received, total, index) -> {
+                        job.downloadSize = total > 0 ? total : received;
+                        job.downloadIndex = index;
+                        job.downloadProgress = total > 0 ? (int) Math.min(100, received * 100 / total) : 0;
+                        notify(job, "download", JobPayloads.download(job));
+                    });
+        } catch (DeployException e) {
+            if (cancel.get()) {
+                Files.deleteIfExists(part); // a broken transfer keeps its partial file: the next attempt resumes it
+            }
+            throw e;
+        }
+        try {
+            verify(job, result, part);
+        } catch (DeployException e) {
+            Files.deleteIfExists(part); // a file that failed verification is never resumed
+            throw e;
+        }
+        String sha256 = HexFormat.of().formatHex(result.sha256());
+        Path stored = store.adopt(part, sha256, "unit");
+        job.unitFile = stored.toString();
+        job.sha256 = sha256;
+        job.downloadSize = result.size();
+        job.downloadProgress = 100;
+        job.downloadStatus = Job.COMPLETED;
+        job.step = Job.Step.DOWNLOADED;
+        journal.save(job);
+        notify(job, "download", JobPayloads.download(job));
+        LOG.info("OTA job {}: {} {} downloaded and verified ({} bytes, sha256 {})", job.id, job.name, job.version,
+                result.size(), sha256);
+    }
+
+    /** Hash, signature and content checks: a unit that fails any of them is refused before install. */
+    private void verify(Job job, Downloader.Result result, Path file) throws DeployException {
+        if (job.hash != null) {
+            UnitHash expected = UnitHash.parse(job.hash);
+            expected.check(expected.isSha256() ? result.sha256() : result.expected());
+        }
+        if (job.signature != null && !job.signature.isBlank()) {
+            keys.verify(result.sha256(), job.signature, job.signatureKey);
+        } else if (!config.allowUnsigned()) {
+            throw new DeployException("unsigned unit refused: dp.signature is missing; sign the unit's SHA-256 digest"
+                    + " with a fleet key this gateway trusts (trustedKeys of " + DeploymentAgent.PID + ")");
+        }
+        UnitArchive.Type detected = UnitArchive.detect(file);
+        if (job.unitType != null) {
+            UnitArchive.Type declared = UnitArchive.Type.fromWire(job.unitType).orElseThrow();
+            if (declared != detected) {
+                throw new DeployException("dp.unit.type says " + declared.wireName + " but the file is a " + detected.wireName);
+            }
+        }
+        job.unitType = detected.wireName;
+        switch (detected) {
+            case BUNDLE -> UnitArchive.checkBundle(file, limits);
+            case FEATURE -> UnitArchive.checkZip(file, limits);
+            case WORKLOAD_IMAGE -> UnitArchive.checkImageTar(file, limits);
+        }
+    }
+
+    private void install(Job job) throws DeployException, InterruptedException, IOException {
+        awaitFrameworkStarted();
+        job.step = Job.Step.INSTALLING;
+        job.installStatus = Job.IN_PROGRESS;
+        job.installProgress = 0;
+        journal.save(job);
+        notify(job, "install", JobPayloads.install(job));
+        UnitArchive.Type type = UnitArchive.Type.fromWire(job.unitType)
+                .orElseThrow(() -> new DeployException("unit type " + job.unitType + " is unknown"));
+        Path unit = Path.of(job.unitFile);
+        if (type == UnitArchive.Type.WORKLOAD_IMAGE) {
+            installImage(job, unit);
+            return;
+        }
+        Optional<InstalledUnits.Unit> same = installed.get(job.name)
+                .filter(done -> done.version().equals(job.version) && done.sha256().equals(job.sha256));
+        if (same.isPresent() && !job.force) {
+            // the fleet retried a job that had already succeeded: nothing to switch (dp.download.force=true reinstalls)
+            job.installStatus = Job.COMPLETED;
+            job.installProgress = 100;
+            job.step = Job.Step.DONE;
+            finish(job);
+            LOG.info("OTA job {}: {} {} is already installed with the same content", job.id, job.name, job.version);
+            notify(job, "install", JobPayloads.install(job));
+            return;
+        }
+        List<Path> jars = new ArrayList<>();
+        if (type == UnitArchive.Type.BUNDLE) {
+            jars.add(unit);
+        } else {
+            for (UnitArchive.FeatureBundle bundle : UnitArchive.unpackFeature(unit, limits, store)) {
+                jars.add(bundle.jar());
+            }
+        }
+        job.changes = bundles.plan(job.name, jars);
+        job.installProgress = 25;
+        job.step = Job.Step.SWITCHING; // durable before the framework changes: a restart from here undoes
+        journal.save(job);
+        Map<String, Health> before = gate.subsystems();
+        List<Bundle> switched;
+        try {
+            BundleSwitch.Switched done = bundles.apply(job.changes);
+            switched = done.bundles();
+            job.interruptionMillis = done.interruptionMillis();
+        } catch (DeployException e) {
+            rollBack(job, e.getMessage(), e.frameworkUnchanged());
+            return;
+        }
+        LOG.info("OTA job {}: switched to {} {} (replaced bundles inactive for {} ms at most); health gate next", job.id,
+                job.name, job.version, job.interruptionMillis);
+        job.step = Job.Step.SWITCHED;
+        job.installProgress = 50;
+        journal.save(job);
+        notify(job, "install", JobPayloads.install(job));
+        healthGateThenCommit(job, switched, before);
+    }
+
+    private void healthGateThenCommit(Job job, List<Bundle> switched, Map<String, Health> before)
+            throws InterruptedException, IOException {
+        Duration deadline = Duration.ofMillis(job.healthTimeoutMillis > 0 ? job.healthTimeoutMillis
+                : config.healthGateSeconds() * 1000L);
+        try {
+            gate.await(switched, before, deadline, () -> stopping);
+        } catch (DeployException e) {
+            rollBack(job, e.getMessage(), false);
+            return;
+        }
+        installed.put(new InstalledUnits.Unit(job.name, job.version, job.unitType, job.sha256, job.id,
+                System.currentTimeMillis(), job.changes));
+        job.installStatus = Job.COMPLETED;
+        job.installProgress = 100;
+        job.step = Job.Step.DONE;
+        finish(job);
+        LOG.info("OTA job {}: {} {} installed and healthy", job.id, job.name, job.version);
+        notify(job, "install", JobPayloads.install(job));
+        republishBirth();
+    }
+
+    private void rollBack(Job job, String reason, boolean frameworkUnchanged) throws IOException {
+        List<String> problems = bundles.undo(job.changes);
+        job.step = Job.Step.DONE;
+        if (!problems.isEmpty()) {
+            job.installStatus = Job.FAILED;
+            job.installError = reason + "; rollback incomplete: " + String.join("; ", problems);
+            LOG.error("OTA job {}: {} {} failed and could not be fully rolled back: {}", job.id, job.name, job.version,
+                    job.installError);
+        } else if (frameworkUnchanged) {
+            job.installStatus = Job.FAILED;
+            job.installError = reason + "; nothing was changed";
+            LOG.warn("OTA job {}: {} {} refused: {}", job.id, job.name, job.version, reason);
+        } else {
+            job.installStatus = Job.ROLLED_BACK;
+            job.installError = reason + "; previous version restored";
+            LOG.warn("OTA job {}: {} {} rolled back: {}", job.id, job.name, job.version, reason);
+        }
+        finish(job);
+        notify(job, "install", JobPayloads.install(job));
+        republishBirth();
+    }
+
+    private void installImage(Job job, Path tar) throws DeployException, IOException {
+        String format = UnitArchive.checkImageTar(tar, limits);
+        WorkloadRuntime runtime = runtimes.get().stream().filter(r -> r.canLoadImageArchive(format)).findFirst()
+                .orElseThrow(() -> new DeployException("no workload runtime here loads " + format + " archives (the"
+                        + " container runtime loads docker-archive tars; the unikernel runtime's OCI layout loading is to come)"));
+        List<String> loaded;
+        try {
+            loaded = runtime.loadImageArchive(tar);
+        } catch (io.hybridge.api.workload.WorkloadException e) {
+            throw new DeployException("the " + runtime.type() + " runtime could not load the image: " + e.getMessage());
+        }
+        installed.put(new InstalledUnits.Unit(job.name, job.version, job.unitType, job.sha256, job.id,
+                System.currentTimeMillis(), List.of()));
+        job.installStatus = Job.COMPLETED;
+        job.installProgress = 100;
+        job.installError = null;
+        job.step = Job.Step.DONE;
+        finish(job);
+        LOG.info("OTA job {}: image {} loaded into the {} runtime: {}", job.id, job.name, runtime.type(), loaded);
+        notify(job, "install", JobPayloads.install(job));
+        republishBirth();
+    }
+
+    void runUninstall(Job job) {
+        try {
+            journal.save(job);
+            notify(job, "uninstall", JobPayloads.uninstall(job));
+            List<String> problems = bundles.undo(job.changes);
+            job.step = Job.Step.DONE;
+            if (problems.isEmpty()) {
+                installed.remove(job.name);
+                job.installStatus = Job.COMPLETED;
+                job.installProgress = 100;
+            } else {
+                job.installStatus = Job.FAILED;
+                job.installError = "uninstall of " + job.name + " incomplete: " + String.join("; ", problems);
+            }
+            finish(job);
+            notify(job, "uninstall", JobPayloads.uninstall(job));
+            republishBirth();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("OTA uninstall job {} failed", job.id, e);
+            job.step = Job.Step.DONE;
+            job.installStatus = Job.FAILED;
+            job.installError = "internal error: " + e;
+            finishQuietly(job);
+        }
+    }
+
+    private void failDownloadOrInstall(Job job, String reason) {
+        job.step = Job.Step.DONE;
+        if (job.installStatus != null) {
+            job.installStatus = Job.FAILED;
+            job.installError = reason;
+            finishQuietly(job);
+            notify(job, "install", JobPayloads.install(job));
+        } else {
+            job.downloadStatus = Job.FAILED;
+            job.downloadError = reason;
+            finishQuietly(job);
+            notify(job, "download", JobPayloads.download(job));
+        }
+        LOG.warn("OTA job {} ({} {}) failed: {}", job.id, job.name, job.version, reason);
+    }
+
+    private void finish(Job job) throws IOException {
+        job.finishedAt = System.currentTimeMillis();
+        journal.finish(job);
+        last = job;
+        active = null;
+    }
+
+    private void finishQuietly(Job job) {
+        try {
+            finish(job);
+        } catch (IOException e) {
+            LOG.error("OTA job {} could not be recorded: {}", job.id, e.getMessage());
+            last = job;
+            active = null;
+        }
+    }
+
+    /**
+     * Felix starts the bundles of a start level from a list it takes when the level begins: a
+     * bundle installed or started while the framework is still starting may be left RESOLVED until
+     * the next restart. Switches therefore wait until the framework has started.
+     */
+    private void awaitFrameworkStarted() throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (system.getState() != Bundle.ACTIVE && System.nanoTime() < end && !stopping) {
+            Thread.sleep(100); // polling the system bundle's state; FrameworkEvent.STARTED may have passed already
+        }
+    }
+
+    /** After a restart: resume a download, redo an install that had not switched, undo a switch, re-run a gate. */
+    private void recover(Job job) {
+        try {
+            if (job.step != Job.Step.DOWNLOADING) {
+                awaitFrameworkStarted();
+            }
+            switch (job.step) {
+                case DOWNLOADING -> {
+                    job.resume = true;
+                    runDownload(job);
+                }
+                case DOWNLOADED -> {
+                    if (job.install) {
+                        runInstall(job);
+                    } else {
+                        finish(job);
+                    }
+                }
+                case INSTALLING -> runInstall(job);
+                case SWITCHING -> {
+                    if (job.operation.equals("uninstall")) {
+                        runUninstall(job);
+                    } else {
+                        rollBack(job, "the gateway stopped while switching to " + job.name + " " + job.version, false);
+                    }
+                }
+                case SWITCHED -> {
+                    List<Bundle> switched = new ArrayList<>();
+                    for (BundleChange change : job.changes) {
+                        bundles.at(change.location()).ifPresent(switched::add);
+                    }
+                    if (switched.size() != job.changes.size()) {
+                        rollBack(job, "after a restart, bundles of " + job.name + " were missing", false);
+                    } else {
+                        healthGateThenCommit(job, switched, Map.of());
+                    }
+                }
+                case DONE -> finish(job);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("OTA recovery of job {} failed", job.id, e);
+            failDownloadOrInstall(job, "recovery failed: " + e);
+        }
+    }
+
+    private void notify(Job job, String type, KuraPayload payload) {
+        CloudPublisher publisher = cloud.get();
+        if (publisher == null || job.requester == null) {
+            return;
+        }
+        try {
+            publisher.notify(job.requester, DeploymentAgent.APP_ID, type, payload);
+        } catch (RuntimeException e) {
+            LOG.debug("OTA notification {} of job {} not sent: {}", type, job.id, e.toString());
+        }
+    }
+
+    private void republishBirth() {
+        CloudPublisher publisher = cloud.get();
+        if (publisher != null) {
+            publisher.republishBirth();
+        }
+    }
+}
