@@ -90,7 +90,8 @@ public final class Main {
         while (true) {
             GatewayProperties properties = GatewayProperties.load(home, slotHome, System.getenv());
             if (trial.isPresent() && watch == null) {
-                boolean launcherConfirms = !"external".equals(properties.get("hybridge.selfupdate.confirmer", "launcher"));
+                boolean launcherConfirms = !trial.get().externallyConfirmed()
+                        && !"external".equals(properties.get("hybridge.selfupdate.confirmer", "launcher"));
                 watch = new TrialWatch(protocol, trial.get(),
                         launcherConfirms ? HealthConfirmer.from(properties) : null, Clock.systemUTC(),
                         status -> Runtime.getRuntime().halt(status));

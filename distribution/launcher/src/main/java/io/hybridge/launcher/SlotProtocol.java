@@ -28,14 +28,26 @@ final class SlotProtocol {
     /** Launcher exit status: the slot on trial was not confirmed before its deadline. */
     static final int EXIT_TRIAL_EXPIRED = 11;
 
+    /**
+     * A line of {@code next} (after the slot id) and of {@code trial}: whoever wrote {@code next}
+     * (the deploy bundle for its self-update job) confirms the trial, whatever the slot's
+     * {@code hybridge.selfupdate.confirmer} says. bin/hybridge reads only the first line.
+     */
+    static final String CONFIRMER_EXTERNAL = "confirmer=external";
+
     private static final Logger LOG = LoggerFactory.getLogger(SlotProtocol.class);
 
     /** The contents of {@code trial}: the slot being tried, the slot to return to, and the deadline. */
-    record Trial(String slot, String fallback, Instant started, Instant deadline) {
+    record Trial(String slot, String fallback, Instant started, Instant deadline, boolean externallyConfirmed) {
+
+        Trial(String slot, String fallback, Instant started, Instant deadline) {
+            this(slot, fallback, started, deadline, false);
+        }
 
         String format() {
             return "slot=" + slot + "\nfallback=" + fallback + "\nstarted=" + started.toEpochMilli()
-                    + "\ndeadline=" + deadline.toEpochMilli() + "\n";
+                    + "\ndeadline=" + deadline.toEpochMilli() + "\n"
+                    + (externallyConfirmed ? CONFIRMER_EXTERNAL + "\n" : "");
         }
 
         static Trial parse(String text) throws IOException {
@@ -46,7 +58,8 @@ final class SlotProtocol {
             try {
                 return new Trial(slot == null ? null : slot.strip(), fallback.strip(),
                         Instant.ofEpochMilli(Long.parseLong(p.getProperty("started", "0").strip())),
-                        Instant.ofEpochMilli(Long.parseLong(p.getProperty("deadline", "0").strip())));
+                        Instant.ofEpochMilli(Long.parseLong(p.getProperty("deadline", "0").strip())),
+                        "external".equals(p.getProperty("confirmer", "").strip()));
             } catch (NumberFormatException e) {
                 throw new IOException("var/slots/trial: 'started' and 'deadline' must be epoch milliseconds: " + text);
             }
@@ -101,7 +114,9 @@ final class SlotProtocol {
                 }
                 slots.delete("next");
             } else if (candidate.equals(thisSlot)) {
-                Trial trial = beginTrial(candidate, trialLength);
+                boolean external = slots.readAll("next").lines().skip(1).map(String::strip)
+                        .anyMatch(CONFIRMER_EXTERNAL::equals);
+                Trial trial = beginTrial(candidate, trialLength, external);
                 return new Boot(thisSlot, Optional.of(trial));
             } else {
                 LOG.info("self-update: slot {} is pending; it starts when this gateway stops its framework or restarts",
@@ -173,11 +188,11 @@ final class SlotProtocol {
         }
     }
 
-    private Trial beginTrial(String slot, Duration length) throws IOException {
+    private Trial beginTrial(String slot, Duration length, boolean externallyConfirmed) throws IOException {
         slots.delete("failed/" + slot); // a retried slot starts with a clean record
         slots.delete("confirmed");
         Instant now = clock.instant();
-        Trial trial = new Trial(slot, slots.current(), now, now.plus(length));
+        Trial trial = new Trial(slot, slots.current(), now, now.plus(length), externallyConfirmed);
         slots.write("trial", trial.format());
         history.record(new SlotHistory.Entry(slot, version(slot), now, SlotHistory.Outcome.TRIAL, null, null));
         slots.delete("next"); // commit: the trial runs; a kill -9 from here on is a failed trial

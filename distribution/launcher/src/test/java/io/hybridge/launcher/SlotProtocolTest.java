@@ -57,6 +57,23 @@ class SlotProtocolTest {
     }
 
     @Test
+    void aNextWrittenByTheDeployBundleMakesItTheTrialsConfirmer() throws Exception {
+        slots.write("next", "b\n" + SlotProtocol.CONFIRMER_EXTERNAL + "\n");
+
+        SlotProtocol.Trial trial = protocol.resolve("b", OptionalInt.empty(), TRIAL).trial().orElseThrow();
+
+        assertThat(trial.externallyConfirmed()).isTrue();
+        // the watch of a launcher started again in the same trial reads it back from the trial file
+        assertThat(protocol.trial().orElseThrow().externallyConfirmed()).isTrue();
+        assertThat(slots.read("trial")).isPresent();
+    }
+
+    @Test
+    void aNextWithOnlyTheSlotLeavesTheConfirmationToTheSlotsProperties() throws Exception {
+        assertThat(beginTrial().externallyConfirmed()).isFalse();
+    }
+
+    @Test
     void killedAfterNextWasWrittenTheNextStartTriesTheSlot() throws Exception {
         slots.write("next", "b\n");
         // bin/hybridge's boot rule: no trial, next is staged -> it starts b

@@ -129,7 +129,7 @@ public final class CloudConnection implements HealthContributor {
         }
         topics = new KuraTopics(parsed.account(), parsed.clientId());
         codec = parsed.encoding().codec();
-        birthMetrics = new BirthMetrics(context == null ? "dev" : context.getBundle().getVersion().toString());
+        birthMetrics = new BirthMetrics(hybridgeVersion(context));
         backoff = new Backoff(parsed.reconnectInitial(), parsed.reconnectMax(), ThreadLocalRandom.current()::nextDouble);
         MessageStore opened = null;
         try {
@@ -658,5 +658,18 @@ public final class CloudConnection implements HealthContributor {
         ConnectionState retryingIn(Duration delay) {
             return new ConnectionState(status, message, since, Instant.now().plus(delay), authentication);
         }
+    }
+
+    /**
+     * The installation's version: the framework property {@code hybridge.version} the launcher sets
+     * from the running slot (after a self-update the bundles may be unchanged while the version
+     * is new), else this bundle's version.
+     */
+    private static String hybridgeVersion(BundleContext context) {
+        if (context == null) {
+            return "dev";
+        }
+        String version = context.getProperty("hybridge.version");
+        return version != null && !version.isBlank() ? version.strip() : context.getBundle().getVersion().toString();
     }
 }
