@@ -86,7 +86,7 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         this.downloader = new Downloader(Downloader.newClient(), config.maxDownloadMiB() * MIB);
         this.limits = new UnitArchive.Limits(config.maxArchiveEntries(), config.maxUnpackedMiB() * MIB);
         this.runner = new JobRunner(config, keys, stateDir, journal, installed, store, bundles, gate, downloader, limits,
-                context.getBundle(0), () -> cloud, () -> runtimes);
+                context.getBundle(0), () -> cloud, () -> runtimes, SelfUpdateSite.of(context));
         keys.problems().forEach(problem -> LOG.error("OTA: {} of {}; that key is not trusted", problem, PID));
         if (config.allowUnsigned()) {
             LOG.warn("OTA accepts unsigned units (allowUnsigned=true in {}): development only", PID);

@@ -49,10 +49,6 @@ final class DownloadRequest {
         job.resume = optionalBoolean(payload, "dp.download.resume", false);
         job.force = optionalBoolean(payload, "dp.download.force", false);
         job.install = optionalBoolean(payload, "dp.install", true);
-        if (optionalBoolean(payload, "dp.install.system.update", false)) {
-            throw new IllegalArgumentException("dp.install.system.update: true is not supported yet; a Hybridge"
-                    + " self-update comes as a two-slot update (send false)");
-        }
         job.signature = optionalString(payload, "dp.signature");
         job.signatureKey = optionalString(payload, "dp.signature.key");
         if (job.signatureKey != null) {
@@ -66,9 +62,18 @@ final class DownloadRequest {
         if (type != null) {
             String wire = type.trim().toLowerCase(Locale.ROOT);
             if (UnitArchive.Type.fromWire(wire).isEmpty()) {
-                throw new IllegalArgumentException("dp.unit.type: '" + type + "' is not bundle, feature or workload-image");
+                throw new IllegalArgumentException("dp.unit.type: '" + type
+                        + "' is not bundle, feature, workload-image or self-update");
             }
             job.unitType = wire;
+        }
+        if (optionalBoolean(payload, "dp.install.system.update", false)) {
+            // Kura's name for an update of the gateway itself: here a two-slot self-update
+            if (job.unitType != null && !job.unitType.equals(UnitArchive.Type.SELF_UPDATE.wireName)) {
+                throw new IllegalArgumentException("dp.install.system.update=true but dp.unit.type is " + job.unitType
+                        + "; a system update is a self-update (a hybridge-<version>.tar.gz)");
+            }
+            job.unitType = UnitArchive.Type.SELF_UPDATE.wireName;
         }
         return job;
     }

@@ -154,6 +154,12 @@ final class HealthGate {
      */
     void await(List<Bundle> bundles, Map<String, Health> before, Duration deadline, BooleanSupplier stopped)
             throws DeployException, InterruptedException {
+        await(bundles, before, deadline, stopped, () -> Optional.empty());
+    }
+
+    /** As above, with one more condition (a problem while it returns one; never fatal). */
+    void await(List<Bundle> bundles, Map<String, Health> before, Duration deadline, BooleanSupplier stopped,
+            Supplier<Optional<String>> also) throws DeployException, InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         long settle = Math.min(SETTLE_MILLIS, Math.max(POLL_MILLIS, deadline.toMillis() / 4));
         long healthySince = -1;
@@ -163,6 +169,9 @@ final class HealthGate {
                 throw new InterruptedException("deploy agent stopping");
             }
             last = check(bundles, before);
+            if (last.healthy()) {
+                last = also.get().map(problem -> new Verdict(false, problem)).orElse(Verdict.HEALTHY);
+            }
             long now = System.nanoTime();
             if (last.fatal()) {
                 throw new DeployException("health gate: " + last.problem(), false);

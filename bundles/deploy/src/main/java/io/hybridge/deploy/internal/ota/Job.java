@@ -25,6 +25,13 @@ final class Job {
         SWITCHING,
         /** Switched; under the health gate. A restart runs the gate again. */
         SWITCHED,
+        /**
+         * Self-update: the slot is staged, {@code next} is written (or about to be) and the framework
+         * stops; the launcher starts the slot on trial. Whichever slot runs next reads the slot files
+         * ({@link SelfUpdateRecovery}): the new one gates and confirms, the old one reports the
+         * fallback.
+         */
+        RESTARTING,
         /** Finished: COMPLETED, FAILED or ROLLED_BACK. */
         DONE
     }
@@ -65,6 +72,9 @@ final class Job {
     String sha256;
     List<BundleChange> changes = new ArrayList<>();
     long interruptionMillis;
+    String slot; // self-update: the slot staged from the archive
+    String fromSlot; // self-update: the slot that ran when the job began
+    String fromVersion;
     long startedAt;
     long finishedAt;
 
@@ -113,6 +123,9 @@ final class Job {
         put(map, "sha256", sha256);
         map.put("changes", changes.stream().map(BundleChange::toMap).toList());
         map.put("interruptionMillis", interruptionMillis);
+        put(map, "slot", slot);
+        put(map, "fromSlot", fromSlot);
+        put(map, "fromVersion", fromVersion);
         map.put("startedAt", startedAt);
         map.put("finishedAt", finishedAt);
         return map;
@@ -156,6 +169,9 @@ final class Job {
             }
         }
         job.interruptionMillis = number(map, "interruptionMillis");
+        job.slot = string(map, "slot");
+        job.fromSlot = string(map, "fromSlot");
+        job.fromVersion = string(map, "fromVersion");
         job.startedAt = number(map, "startedAt");
         job.finishedAt = number(map, "finishedAt");
         return job;

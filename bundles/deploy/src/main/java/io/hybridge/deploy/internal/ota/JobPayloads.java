@@ -36,7 +36,8 @@ final class JobPayloads {
                 .metric("dp.name", String.valueOf(job.name))
                 .metric("dp.version", String.valueOf(job.version))
                 .metric("dp.install.progress", job.installProgress)
-                .metric("dp.install.status", job.installStatus == null ? Job.IN_PROGRESS : job.installStatus);
+                .metric("dp.install.status", job.installStatus == null ? Job.IN_PROGRESS : job.installStatus)
+                .metric("job.step", job.step.name());
         if (job.installError != null) {
             payload.metric("dp.install.error.message", job.installError);
         }

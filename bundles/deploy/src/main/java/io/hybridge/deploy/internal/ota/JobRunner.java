@@ -48,6 +48,7 @@ final class JobRunner {
     private final Bundle system;
     private final Supplier<CloudPublisher> cloud;
     private final Supplier<List<WorkloadRuntime>> runtimes;
+    private final Optional<SelfUpdateSite> site;
     private final ExecutorService worker;
     private final AtomicBoolean cancel = new AtomicBoolean();
     private volatile boolean stopping;
@@ -56,7 +57,8 @@ final class JobRunner {
 
     JobRunner(DeployConfig config, TrustedKeys keys, Path stateDir, JobJournal journal, InstalledUnits installed,
             UnitStore store, BundleSwitch bundles, HealthGate gate, Downloader downloader, UnitArchive.Limits limits,
-            Bundle system, Supplier<CloudPublisher> cloud, Supplier<List<WorkloadRuntime>> runtimes) throws IOException {
+            Bundle system, Supplier<CloudPublisher> cloud, Supplier<List<WorkloadRuntime>> runtimes,
+            Optional<SelfUpdateSite> site) throws IOException {
         this.config = config;
         this.keys = keys;
         this.stateDir = stateDir;
@@ -70,6 +72,7 @@ final class JobRunner {
         this.system = system;
         this.cloud = cloud;
         this.runtimes = runtimes;
+        this.site = site;
         this.worker = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "hybridge-ota");
             thread.setDaemon(true);
@@ -229,6 +232,9 @@ final class JobRunner {
             case BUNDLE -> UnitArchive.checkBundle(file, limits);
             case FEATURE -> UnitArchive.checkZip(file, limits);
             case WORKLOAD_IMAGE -> UnitArchive.checkImageTar(file, limits);
+            case SELF_UPDATE -> {
+                // the launcher's stager reads and checks the whole archive when it stages it
+            }
         }
     }
 
@@ -244,6 +250,10 @@ final class JobRunner {
         Path unit = Path.of(job.unitFile);
         if (type == UnitArchive.Type.WORKLOAD_IMAGE) {
             installImage(job, unit);
+            return;
+        }
+        if (type == UnitArchive.Type.SELF_UPDATE) {
+            stageAndSwitch(job, unit);
             return;
         }
         Optional<InstalledUnits.Unit> same = installed.get(job.name)
@@ -463,6 +473,7 @@ final class JobRunner {
                         healthGateThenCommit(job, switched, Map.of());
                     }
                 }
+                case RESTARTING -> recoverSelfUpdate(job);
                 case DONE -> finish(job);
             }
         } catch (InterruptedException e) {
@@ -470,6 +481,175 @@ final class JobRunner {
         } catch (IOException | RuntimeException e) {
             LOG.error("OTA recovery of job {} failed", job.id, e);
             failDownloadOrInstall(job, "recovery failed: " + e);
+        }
+    }
+
+    // ---- self-update ------------------------------------------------------------------------
+
+    /**
+     * Stages the verified archive into a slot named after its content, records RESTARTING, writes
+     * {@code next} (this bundle confirms the trial) and stops the framework: the launcher exits to
+     * bin/hybridge, which starts the slot on trial. The job goes on in that slot ({@link #recoverSelfUpdate}).
+     */
+    private void stageAndSwitch(Job job, Path archive) throws DeployException, InterruptedException, IOException {
+        SelfUpdateSite here = site.orElseThrow(() -> new DeployException("a self-update needs the Hybridge launcher"
+                + " (framework properties hybridge.home and hybridge.selfupdate.dir are not set)"));
+        job.slot = "u" + job.sha256.substring(0, 12);
+        job.fromSlot = here.runningSlot();
+        job.fromVersion = here.runningVersion();
+        if (job.slot.equals(here.runningSlot()) && !job.force) {
+            completeSelfUpdate(job, "already running");
+            return;
+        }
+        if (here.slots().trialOpen()) {
+            throw new DeployException("a self-update trial is running (var/slots/trial); send the job after it ended", true);
+        }
+        job.installProgress = 10;
+        journal.save(job);
+        notify(job, "install", JobPayloads.install(job));
+        here.stager().stage(archive, job.slot);
+        LOG.info("OTA job {}: self-update {} {} staged as slot {}; switching from slot {} ({})", job.id, job.name,
+                job.version, job.slot, job.fromSlot, job.fromVersion);
+        job.step = Job.Step.RESTARTING; // durable before next: from here on the slot files tell how it went
+        job.installProgress = 50;
+        journal.save(job);
+        notify(job, "install", JobPayloads.install(job));
+        switchTo(job, here);
+    }
+
+    private void switchTo(Job job, SelfUpdateSite here) throws IOException {
+        here.slots().writeNext(job.slot);
+        LOG.info("OTA job {}: stopping the framework so that the launcher starts slot {} on trial", job.id, job.slot);
+        Thread stopper = new Thread(() -> {
+            try {
+                system.stop(); // the launcher sees var/slots/next and exits for bin/hybridge to start the slot
+            } catch (org.osgi.framework.BundleException | RuntimeException e) {
+                LOG.error("OTA job {}: the framework did not stop for the switch to slot {}", job.id, job.slot, e);
+            }
+        }, "hybridge-ota-switch");
+        stopper.start(); // not on the job thread: stopping the framework deactivates this agent, which waits for it
+    }
+
+    /** A self-update job found at RESTARTING when the agent starts: in the new slot, the old one, or before the switch. */
+    private void recoverSelfUpdate(Job job) throws InterruptedException, IOException {
+        if (site.isEmpty()) {
+            finishSelfUpdate(job, Job.FAILED, "the gateway no longer runs under the Hybridge launcher");
+            return;
+        }
+        SelfUpdateSite here = site.get();
+        SlotFiles.State state = here.slots().state(here.runningSlot(), job.slot);
+        SelfUpdateRecovery.Decision decision = SelfUpdateRecovery.decide(job.slot, state);
+        LOG.info("OTA job {}: self-update to slot {} running slot {}: {}", job.id, job.slot, here.runningSlot(),
+                decision.action());
+        switch (decision.action()) {
+            case GATE_AND_CONFIRM -> gateAndConfirm(job, here, state);
+            case COMPLETED -> completeSelfUpdate(job, "slot " + job.slot + " is current");
+            case ROLLED_BACK -> finishSelfUpdate(job, Job.ROLLED_BACK, "slot " + job.slot + " (" + job.version
+                    + ") failed its trial: " + decision.reason() + "; previous version " + here.runningVersion()
+                    + " (slot " + here.runningSlot() + ") runs");
+            case SWITCH -> switchTo(job, here);
+            case FAILED -> finishSelfUpdate(job, Job.FAILED, decision.reason());
+        }
+    }
+
+    /**
+     * The self-update health gate, in the new slot on trial: every persistently started bundle
+     * active, their DS components satisfied, every {@code /health} subsystem (workloads among them)
+     * ready, and the cloud link connected when the job came over it. Passed: {@code confirmed},
+     * then the launcher promotes the slot. Failed: the reason goes to {@code failed/<slot>} and the
+     * launcher falls back at the trial deadline; the old slot reports ROLLED_BACK.
+     */
+    private void gateAndConfirm(Job job, SelfUpdateSite here, SlotFiles.State state)
+            throws InterruptedException, IOException {
+        long now = System.currentTimeMillis();
+        long gateMillis = job.healthTimeoutMillis > 0 ? job.healthTimeoutMillis : config.healthGateSeconds() * 1000L;
+        if (state.trialDeadline() > 0) {
+            gateMillis = Math.max(1000, Math.min(gateMillis, state.trialDeadline() - now - 3000)); // before the launcher gives up
+        }
+        List<Bundle> bundles = new ArrayList<>();
+        for (Bundle bundle : system.getBundleContext().getBundles()) {
+            if (bundle.getBundleId() == 0 || bundle.getHeaders().get(org.osgi.framework.Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            org.osgi.framework.startlevel.BundleStartLevel level = bundle.adapt(org.osgi.framework.startlevel.BundleStartLevel.class);
+            if (level != null && level.isPersistentlyStarted()) {
+                bundles.add(bundle);
+            }
+        }
+        Map<String, Health> allReady = new java.util.LinkedHashMap<>();
+        for (String subsystem : gate.subsystems().keySet()) {
+            allReady.put(subsystem, Health.of(io.hybridge.api.health.HealthStatus.UP, "required by the self-update gate"));
+        }
+        boolean overCloud = job.requester != null;
+        try {
+            gate.await(bundles, allReady, Duration.ofMillis(gateMillis), () -> stopping, () -> {
+                CloudPublisher publisher = cloud.get();
+                if (overCloud && (publisher == null || !publisher.isConnected())) {
+                    return Optional.of("the cloud link is not connected");
+                }
+                return Optional.empty();
+            });
+        } catch (DeployException e) {
+            String reason = "self-update " + e.getMessage();
+            here.slots().recordFailure(job.slot, reason);
+            LOG.error("OTA job {}: slot {} is not healthy: {}; the launcher falls back to slot {} at the trial deadline",
+                    job.id, job.slot, reason, job.fromSlot);
+            return; // the job stays active (no other job may overwrite the journal) and ends in the old slot
+        }
+        here.slots().confirm(job.slot);
+        LOG.info("OTA job {}: slot {} passed the self-update health gate; confirmed", job.id, job.slot);
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end && !stopping) {
+            SlotFiles.State now2 = here.slots().state(here.runningSlot(), job.slot);
+            if (now2.trialSlot().isEmpty() && job.slot.equals(now2.current())) {
+                completeSelfUpdate(job, "slot " + job.slot + " confirmed and current");
+                return;
+            }
+            Thread.sleep(200); // the launcher's trial watch promotes the confirmed slot at its next poll
+        }
+        LOG.warn("OTA job {}: slot {} confirmed but not promoted yet; the job completes at the next start", job.id, job.slot);
+    }
+
+    private void completeSelfUpdate(Job job, String why) throws IOException {
+        installed.put(new InstalledUnits.Unit(job.name, job.version, job.unitType, job.sha256, job.id,
+                System.currentTimeMillis(), List.of()));
+        LOG.info("OTA job {}: self-update to {} {} completed ({})", job.id, job.name, job.version, why);
+        finishSelfUpdate(job, Job.COMPLETED, null);
+    }
+
+    private void finishSelfUpdate(Job job, String status, String reason) throws IOException {
+        job.step = Job.Step.DONE;
+        job.installStatus = status;
+        job.installError = reason;
+        job.installProgress = Job.COMPLETED.equals(status) ? 100 : job.installProgress;
+        if (reason != null) {
+            LOG.warn("OTA job {}: self-update {}: {}", job.id, status, reason);
+        }
+        finish(job);
+        awaitCloudLink(job);
+        notify(job, "install", JobPayloads.install(job));
+        republishBirth();
+    }
+
+    /**
+     * A self-update ends right after a start of the gateway, usually before the cloud link is up:
+     * the outcome waits for it (a while) so the requester hears it.
+     */
+    private void awaitCloudLink(Job job) {
+        if (job.requester == null) {
+            return;
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try {
+            while (System.nanoTime() < end && !stopping) {
+                CloudPublisher publisher = cloud.get();
+                if (publisher != null && publisher.isConnected()) {
+                    return;
+                }
+                Thread.sleep(200); // polling the link; the outcome is in GET/download and GET/jobs meanwhile
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -38,7 +38,7 @@ import io.hybridge.deploy.internal.BundleArchiveCheck;
 final class UnitArchive {
 
     enum Type {
-        BUNDLE("bundle"), FEATURE("feature"), WORKLOAD_IMAGE("workload-image");
+        BUNDLE("bundle"), FEATURE("feature"), WORKLOAD_IMAGE("workload-image"), SELF_UPDATE("self-update");
 
         final String wireName;
 
@@ -83,11 +83,15 @@ final class UnitArchive {
                 throw new DeployException("truncated or corrupt archive: " + e.getMessage());
             }
         }
+        if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            // a gzip: the distribution archive hybridge-<version>.tar.gz; the launcher's stager checks its content
+            return Type.SELF_UPDATE;
+        }
         if (n >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
             return Type.WORKLOAD_IMAGE;
         }
-        throw new DeployException("the unit is neither a bundle jar, a feature zip nor an image tar"
-                + " (dp.unit.type may name it: bundle, feature or workload-image)");
+        throw new DeployException("the unit is neither a bundle jar, a feature zip, an image tar nor a"
+                + " hybridge-<version>.tar.gz (dp.unit.type may name it: bundle, feature, workload-image or self-update)");
     }
 
     /** Refuses entry names that would escape the directory they are unpacked into. */

@@ -43,7 +43,16 @@ class DownloadRequestTest {
                 .hasMessageStartingWith("dp.signature.key: 'xyz' is not a key id");
         assertThatThrownBy(() -> DownloadRequest.parse(valid().metric("dp.install", "maybe").build(), "f"))
                 .hasMessage("dp.install: 'maybe' is not true or false");
-        assertThatThrownBy(() -> DownloadRequest.parse(valid().metric("dp.install.system.update", true).build(), "f"))
-                .hasMessageStartingWith("dp.install.system.update: true is not supported yet");
+        assertThatThrownBy(() -> DownloadRequest.parse(valid().metric("dp.install.system.update", true)
+                .metric("dp.unit.type", "bundle").build(), "f"))
+                .hasMessageStartingWith("dp.install.system.update=true but dp.unit.type is bundle");
+    }
+
+    @Test
+    void aSystemUpdateIsASelfUpdate() {
+        assertThat(DownloadRequest.parse(valid().metric("dp.install.system.update", true).build(), "f").unitType)
+                .isEqualTo("self-update");
+        assertThat(DownloadRequest.parse(valid().metric("dp.unit.type", "self-update").build(), "f").unitType)
+                .isEqualTo("self-update");
     }
 }

@@ -25,6 +25,24 @@ class JobJournalTest {
     }
 
     @Test
+    void aSelfUpdateJobSurvivesARestartWithItsSlots() throws Exception {
+        JobJournal journal = new JobJournal(dir, 5);
+        Job job = job(8);
+        job.unitType = "self-update";
+        job.step = Job.Step.RESTARTING;
+        job.slot = "u0123456789ab";
+        job.fromSlot = "factory";
+        job.fromVersion = "0.1.0";
+        journal.save(job);
+
+        Job recovered = new JobJournal(dir, 5).current().orElseThrow();
+        assertThat(recovered.step).isEqualTo(Job.Step.RESTARTING);
+        assertThat(recovered.slot).isEqualTo("u0123456789ab");
+        assertThat(recovered.fromSlot).isEqualTo("factory");
+        assertThat(recovered.fromVersion).isEqualTo("0.1.0");
+    }
+
+    @Test
     void aJobSurvivesARestartAtTheStepItReached() throws Exception {
         JobJournal journal = new JobJournal(dir, 5);
         Job job = job(7);

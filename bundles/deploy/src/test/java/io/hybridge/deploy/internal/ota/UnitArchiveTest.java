@@ -63,7 +63,13 @@ class UnitArchiveTest {
         assertThat(UnitArchive.detect(zip("f.zip", "feature.json", "{}"))).isEqualTo(UnitArchive.Type.FEATURE);
         assertThat(UnitArchive.detect(tar("image.tar", "manifest.json", "[]"))).isEqualTo(UnitArchive.Type.WORKLOAD_IMAGE);
         Path text = Files.writeString(dir.resolve("x.txt"), "hello");
-        assertThatThrownBy(() -> UnitArchive.detect(text)).hasMessageContaining("neither a bundle jar, a feature zip nor an image tar");
+        assertThatThrownBy(() -> UnitArchive.detect(text))
+                .hasMessageContaining("neither a bundle jar, a feature zip, an image tar nor a hybridge-<version>.tar.gz");
+        Path distribution = dir.resolve("hybridge-2.0.0.tar.gz");
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(Files.newOutputStream(distribution))) {
+            gzip.write(Files.readAllBytes(tar("inner.tar", "hybridge-2.0.0/etc/framework.properties", "hybridge.version=2.0.0")));
+        }
+        assertThat(UnitArchive.detect(distribution)).isEqualTo(UnitArchive.Type.SELF_UPDATE);
     }
 
     @Test
