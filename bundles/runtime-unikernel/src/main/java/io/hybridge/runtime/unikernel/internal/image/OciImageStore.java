@@ -261,7 +261,13 @@ public final class OciImageStore implements ImageStore {
     }
 
     private UnikernelImage load(ImageReference reference, WorkloadSpec.Image image) throws WorkloadException, IOException {
-        String manifestDigest = new OciLayoutArchive(blobs).load(Path.of(image.archive()), reference);
+        String manifestDigest;
+        try {
+            manifestDigest = new OciLayoutArchive(blobs).load(Path.of(image.archive()), reference);
+        } catch (TarReader.CorruptTarException | java.util.zip.ZipException | java.io.EOFException e) {
+            throw new WorkloadException(Reason.IMAGE_INVALID, "image.archive " + image.archive()
+                    + " is not a readable OCI image layout tar: " + e.getMessage(), e);
+        }
         if (reference.pinned() && !manifestDigest.equals(reference.digest())) {
             // the pinned digest named an index in the archive; the platform manifest is what the cache keys images by
             LOG.info("image {} pins index {}; its linux/amd64 manifest is {}", reference, reference.digest(), manifestDigest);
@@ -323,8 +329,6 @@ public final class OciImageStore implements ImageStore {
                 for (OciDocuments.Descriptor layer : manifest.layers()) {
                     try (InputStream in = Files.newInputStream(blobs.path(layer.digest()))) {
                         extractor.extract(in, rootfs, "layer " + layer.digest() + " of " + what);
-                    } catch (java.util.zip.ZipException e) {
-                        throw new WorkloadException(Reason.IMAGE_INVALID, "layer " + layer.digest() + " of " + what + " is not valid gzip: " + e.getMessage());
                     }
                 }
                 Map<String, String> urunc = Map.of();
@@ -343,11 +347,8 @@ public final class OciImageStore implements ImageStore {
                 } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                     LOG.debug("image {} was extracted concurrently; keeping that copy", manifestDigest);
                 }
-            } catch (IOException e) {
-                if (e instanceof java.io.EOFException || e.getMessage() != null && e.getMessage().contains("tar")) {
-                    throw new WorkloadException(Reason.IMAGE_INVALID, "a layer of " + what + " is not a readable tar: " + e.getMessage(), e);
-                }
-                throw e;
+            } catch (TarReader.CorruptTarException | java.util.zip.ZipException | java.io.EOFException e) {
+                throw new WorkloadException(Reason.IMAGE_INVALID, "a layer of " + what + " is not a readable tar: " + e.getMessage(), e);
             } finally {
                 LayerExtractor.deleteRecursively(work);
             }

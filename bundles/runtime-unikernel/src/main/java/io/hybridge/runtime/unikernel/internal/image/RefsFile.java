@@ -7,7 +7,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 
@@ -18,43 +22,58 @@ import com.fasterxml.jackson.jr.ob.JSON;
  */
 final class RefsFile {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RefsFile.class);
+    /** One lock per file, shared by every store over the same cache in this JVM: read-modify-write must not lose entries. */
+    private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
+
     private final Path file;
+    private final Object lock;
 
     RefsFile(Path root) {
-        this.file = root.resolve("refs.json");
+        this.file = root.resolve("refs.json").toAbsolutePath().normalize();
+        this.lock = LOCKS.computeIfAbsent(file, f -> new Object());
     }
 
-    synchronized Optional<String> get(String reference) throws IOException {
-        return Optional.ofNullable(read().get(reference));
+    Optional<String> get(String reference) throws IOException {
+        synchronized (lock) {
+            return Optional.ofNullable(read().get(reference));
+        }
     }
 
-    synchronized void put(String reference, String manifestDigest) throws IOException {
-        Map<String, String> refs = read();
-        refs.put(reference, manifestDigest);
-        write(refs);
-    }
-
-    /** Drops every reference whose digest {@code gone} accepts. */
-    synchronized void removeIf(Predicate<String> gone) throws IOException {
-        Map<String, String> refs = read();
-        if (refs.values().removeIf(gone)) {
+    void put(String reference, String manifestDigest) throws IOException {
+        synchronized (lock) {
+            Map<String, String> refs = read();
+            refs.put(reference, manifestDigest);
             write(refs);
         }
     }
 
-    synchronized Map<String, String> all() throws IOException {
-        return read();
+    /** Drops every reference whose digest {@code gone} accepts. */
+    void removeIf(Predicate<String> gone) throws IOException {
+        synchronized (lock) {
+            Map<String, String> refs = read();
+            if (refs.values().removeIf(gone)) {
+                write(refs);
+            }
+        }
     }
 
     private Map<String, String> read() throws IOException {
-        if (!Files.exists(file)) {
-            return new TreeMap<>();
-        }
-        Map<String, Object> json = JSON.std.mapFrom(Files.readAllBytes(file));
         Map<String, String> refs = new TreeMap<>();
+        if (!Files.exists(file)) {
+            return refs;
+        }
+        Map<String, Object> json;
+        try {
+            json = JSON.std.mapFrom(Files.readAllBytes(file));
+        } catch (IOException | RuntimeException e) {
+            // only written by rename, so this is damage from outside; forgetting the refs costs a pull, not an image
+            LOG.warn("{} is unreadable ({}); treating the cache as holding no references until the next pull rewrites it", file, e.getMessage());
+            return refs;
+        }
         if (json != null && json.get("refs") instanceof Map<?, ?> map) {
             map.forEach((k, v) -> {
-                if (v != null && Digest.isValid(v.toString())) {
+                if (k != null && v != null && Digest.isValid(v.toString())) {
                     refs.put(k.toString(), v.toString());
                 }
             });

@@ -1,6 +1,5 @@
 package io.hybridge.runtime.unikernel.internal.image;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +32,15 @@ final class TarReader {
         }
     }
 
+    /** The archive is not a well-formed tar (or ends early): the image is invalid, not the disk broken. */
+    static final class CorruptTarException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptTarException(String message) {
+            super(message);
+        }
+    }
+
     private final InputStream in;
     private final String what;
     private long remaining;
@@ -58,7 +66,7 @@ final class TarReader {
                 return null; // archives without the two zero blocks end here too
             }
             if (n < BLOCK) {
-                throw new EOFException(what + " ends inside a tar header");
+                throw new CorruptTarException(what + " ends inside a tar header");
             }
             if (isZero(header)) {
                 return null;
@@ -68,13 +76,17 @@ final class TarReader {
             long size = number(header, 124, 12);
             if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
                 if (size > MAX_META_BYTES) {
-                    throw new IOException(what + " has a " + size + "-byte extended header; at most " + MAX_META_BYTES + " are read");
+                    throw new CorruptTarException(what + " has a " + size + "-byte extended header; at most " + MAX_META_BYTES + " are read");
                 }
                 byte[] meta = in.readNBytes((int) size);
                 if (meta.length < size) {
-                    throw new EOFException(what + " ends inside an extended header");
+                    throw new CorruptTarException(what + " ends inside an extended header");
                 }
-                in.skipNBytes(pad(size));
+                try {
+                    in.skipNBytes(pad(size));
+                } catch (java.io.EOFException e) {
+                    throw new CorruptTarException(what + " ends inside an extended header");
+                }
                 if (type == 'L') {
                     longName = cString(meta);
                 } else if (type == 'K') {
@@ -84,7 +96,7 @@ final class TarReader {
                         switch (kv[0]) {
                             case "path" -> paxPath = kv[1];
                             case "linkpath" -> paxLink = kv[1];
-                            case "size" -> paxSize = Long.parseLong(kv[1]);
+                            case "size" -> paxSize = paxNumber(kv[1]);
                             default -> { }
                         }
                     }
@@ -105,13 +117,21 @@ final class TarReader {
                 size = paxSize;
             }
             if (size < 0) {
-                throw new IOException(what + ": entry " + name + " has a negative size");
+                throw new CorruptTarException(what + ": entry " + name + " has a negative size");
             }
             // links, directories and devices carry no content whatever the size field says
             boolean hasContent = type == '0' || type == '\0' || type == '7';
             remaining = hasContent ? size : 0;
             padding = hasContent ? pad(size) : 0;
             return new Entry(name, type, remaining, link);
+        }
+    }
+
+    private long paxNumber(String value) throws CorruptTarException {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new CorruptTarException(what + " has a PAX size '" + value + "' that is not a number");
         }
     }
 
@@ -131,7 +151,7 @@ final class TarReader {
                 }
                 int n = in.read(b, off, (int) Math.min(len, remaining));
                 if (n < 0) {
-                    throw new EOFException(what + " ends inside an entry");
+                    throw new CorruptTarException(what + " ends inside an entry");
                 }
                 remaining -= n;
                 return n;
@@ -141,7 +161,11 @@ final class TarReader {
 
     private void skipRest() throws IOException {
         if (remaining > 0 || padding > 0) {
-            in.skipNBytes(remaining + padding);
+            try {
+                in.skipNBytes(remaining + padding);
+            } catch (java.io.EOFException e) {
+                throw new CorruptTarException(what + " ends inside an entry");
+            }
             remaining = 0;
             padding = 0;
         }
@@ -154,7 +178,7 @@ final class TarReader {
             sum += (i >= 148 && i < 156) ? ' ' : header[i] & 0xff;
         }
         if (sum != stored) {
-            throw new IOException(what + " is not a tar archive (header checksum " + stored + ", computed " + sum + ")");
+            throw new CorruptTarException(what + " is not a tar archive (header checksum " + stored + ", computed " + sum + ")");
         }
     }
 
@@ -182,7 +206,7 @@ final class TarReader {
         try {
             return Long.parseLong(text, 8);
         } catch (NumberFormatException e) {
-            throw new IOException(what + " is not a tar archive (numeric field '" + text + "')");
+            throw new CorruptTarException(what + " is not a tar archive (numeric field '" + text + "')");
         }
     }
 
@@ -214,10 +238,10 @@ final class TarReader {
             try {
                 length = Integer.parseInt(new String(meta, i, space - i, StandardCharsets.US_ASCII));
             } catch (NumberFormatException e) {
-                throw new IOException(what + " has a malformed PAX header");
+                throw new CorruptTarException(what + " has a malformed PAX header");
             }
             if (length <= 0 || i + length > meta.length) {
-                throw new IOException(what + " has a malformed PAX header");
+                throw new CorruptTarException(what + " has a malformed PAX header");
             }
             String record = new String(meta, space + 1, i + length - space - 2, StandardCharsets.UTF_8);
             int eq = record.indexOf('=');

@@ -169,4 +169,17 @@ class FakeHubRegistryTest {
         assertThatThrownBy(() -> anonymous().prepare(spec("a/b:1"), false))
                 .satisfies(e -> assertReason(e, Reason.IMAGE_INVALID)).hasMessageContaining("tar+zstd").hasMessageContaining("zstd layers are not");
     }
+
+    @Test
+    void aRegistryThatNeverAnswersTimesOut() throws Exception {
+        // the kernel accepts connections into the backlog; nothing ever reads or answers
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            String host = "127.0.0.1:" + silent.getLocalPort();
+            OciImageStore store = new OciImageStore(dir.resolve("cache"), "", h -> Optional.empty(), Duration.ofSeconds(2), Duration.ofSeconds(1));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> store.prepare(new WorkloadSpec.Image(host + "/a/b:1", PullPolicy.ALWAYS, ""), false))
+                    .satisfies(e -> assertReason(e, Reason.REGISTRY_UNAVAILABLE)).hasMessageContaining(host).hasMessageContaining("timed out");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
 }

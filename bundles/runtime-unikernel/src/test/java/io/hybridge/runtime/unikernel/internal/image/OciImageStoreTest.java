@@ -183,4 +183,23 @@ class OciImageStoreTest {
         assertThat(blobs.digests()).isEmpty();
         assertThat(store.present("a/kept:1")).isEqualTo(Optional.empty());
     }
+
+    @Test
+    void truncatedArchiveIsInvalid() throws Exception {
+        Path tar = TestImage.writeLayoutTar(new TestImage(12).build(), dir.resolve("full.tar"), "1");
+        byte[] all = Files.readAllBytes(tar);
+        Path truncated = Files.write(dir.resolve("truncated.tar"), java.util.Arrays.copyOf(all, 3000));
+        assertThatThrownBy(() -> store().prepare(spec("a/b:1", PullPolicy.NEVER, truncated), false))
+                .satisfies(e -> assertReason(e, Reason.IMAGE_INVALID)).hasMessageContaining("truncated.tar is not a readable OCI image layout tar");
+    }
+
+    @Test
+    void damagedRefsFileCostsALoadNotTheStore() throws Exception {
+        Path layout = TestImage.writeLayout(new TestImage(13).build(), dir.resolve("layout"), "1");
+        store().prepare(spec("a/b:1", PullPolicy.NEVER, layout), false);
+        Files.writeString(dir.resolve("cache/refs.json"), "{\"refs\": {broken");
+        assertThat(store().present("a/b:1")).isEmpty();
+        assertThat(store().prepare(spec("a/b:1", PullPolicy.IF_NOT_PRESENT, layout), false).kernel()).exists();
+        assertThat(store().present("a/b:1")).isPresent();
+    }
 }
