@@ -132,8 +132,7 @@ public final class UnikernelBenchmark {
     private double viaGateway(String name, String spec) throws Exception {
         try (Mosquitto.Subscription ready = Mosquitto.subscribe(gateway.mqttPort(), "bench", "bench-pass", 200,
                 "telemetry/" + name + "/status")) {
-            Wait.until("subscriber up", Duration.ofSeconds(10), () -> ready.alive() ? true : null);
-            Thread.sleep(300); // mosquitto_sub prints nothing when subscribed: give it the time to SUBSCRIBE
+            awaitSubscribed(ready, "telemetry/" + name + "/status");
             long start = System.nanoTime();
             writeDeploy(name + ".workload.json", spec);
             Wait.until(name + " ready through the gateway", BOOT,
@@ -164,8 +163,7 @@ public final class UnikernelBenchmark {
                 "-netdev", "user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:1883-tcp:127.0.0.1:" + gateway.mqttPort(),
                 "-device", "virtio-net-device,netdev=n0");
         try (Mosquitto.Subscription ready = Mosquitto.subscribe(gateway.mqttPort(), "bench", "bench-pass", 200, topic)) {
-            Wait.until("subscriber up", Duration.ofSeconds(10), () -> ready.alive() ? true : null);
-            Thread.sleep(300);
+            awaitSubscribed(ready, topic);
             long start = System.nanoTime();
             Process qemu = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(work.resolve("bare-" + round + ".qemu.log").toFile()).start();
@@ -221,7 +219,7 @@ public final class UnikernelBenchmark {
     private void viaGatewayKeep(String name) throws Exception {
         try (Mosquitto.Subscription ready = Mosquitto.subscribe(gateway.mqttPort(), "bench", "bench-pass", 200,
                 "telemetry/" + name + "/status")) {
-            Thread.sleep(300);
+            awaitSubscribed(ready, "telemetry/" + name + "/status");
             writeDeploy(name + ".workload.json", spec(name, Unikernels.telemetryArchive()));
             Wait.until(name + " ready", BOOT, () -> ready.lines().stream().anyMatch(line -> line.contains("\"ready\"")) ? true : null);
         }
@@ -274,6 +272,14 @@ public final class UnikernelBenchmark {
             }
         }
         return "";
+    }
+
+    /** mosquitto_sub prints nothing once subscribed: a probe it prints proves the subscription is in place. */
+    private void awaitSubscribed(Mosquitto.Subscription subscription, String topic) {
+        Wait.until("subscription to " + topic, Duration.ofSeconds(20), () -> {
+            Mosquitto.publish(gateway.mqttPort(), "bench", "bench-pass", topic, "probe", 0);
+            return subscription.lines().stream().anyMatch(line -> line.endsWith(" probe")) ? true : null;
+        });
     }
 
     private void writeDeploy(String file, String content) throws IOException {
