@@ -134,6 +134,8 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
     @Deactivate
     void deactivate() {
         pump.shutdownNow();
+        running.values().forEach(RunningVm::release);
+        running.clear();
     }
 
     // --- availability and health ---------------------------------------------------------

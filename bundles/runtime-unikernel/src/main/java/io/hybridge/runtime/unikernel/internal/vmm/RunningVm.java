@@ -36,6 +36,7 @@ public final class RunningVm {
     private final AtomicBoolean endHandled = new AtomicBoolean();
     private volatile boolean killedAfterGrace;
     private volatile boolean discarded;
+    private volatile boolean released;
 
     /**
      * @param readyLine text of the ready line, empty = any console line
@@ -54,8 +55,8 @@ public final class RunningVm {
     /** Starts watching for the end; {@code onEnd} runs once, on whichever thread saw it first. */
     public void watch(Consumer<RunningVm> onEnd) {
         Runnable end = () -> {
-            if (process.isAlive()) {
-                return; // the control line closed for another reason; onExit still fires
+            if (released || process.isAlive()) {
+                return; // released to the next runtime, or the control line closed for another reason (onExit still fires)
             }
             if (endHandled.compareAndSet(false, true)) {
                 pump();
@@ -154,6 +155,17 @@ public final class RunningVm {
 
     public boolean discarded() {
         return discarded;
+    }
+
+    /**
+     * Stops watching without touching the VM (the runtime is deactivated; the VM runs on and the
+     * next runtime adopts it): the control line is closed so that runtime can connect to it.
+     */
+    public void release() {
+        released = true;
+        if (control != null) {
+            control.close();
+        }
     }
 
     public AutoCloseable follow(Consumer<String> sink) {

@@ -1,0 +1,113 @@
+package io.hybridge.runtime.unikernel.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+import io.hybridge.api.workload.WorkloadSpec;
+import io.hybridge.runtime.unikernel.internal.image.ImageStore;
+import io.hybridge.runtime.unikernel.internal.image.UnikernelImage;
+
+/**
+ * A tiny guest made in the test: the Debian cloud kernel the telemetry build caches
+ * ({@code ~/.cache/hybridge/kernels/<package>/vmlinuz}) and an initramfs of Debian's static
+ * busybox with {@code src/test/resources/guest/{init,task}} — the same contract as the
+ * telemetry init (ready line, control line on ttyS1, exit line, power-off).
+ */
+final class TestGuest {
+
+    static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+    static final String CMDLINE = "console=ttyS0 quiet loglevel=3 panic=-1 reboot=t pci=off i8042.noaux i8042.nokbd i8042.nopnp"
+            + " no_timer_check lpj=10000000 random.trust_cpu=on";
+    static final String READY_LINE = "hybridge-init: task started";
+    private static UnikernelImage image;
+
+    private TestGuest() {
+    }
+
+    /** QEMU, the kernel and busybox must be there: skipped without them, a failure with CI=true. */
+    static synchronized UnikernelImage image() throws IOException, InterruptedException {
+        if (image != null) {
+            return image;
+        }
+        require(Files.isExecutable(QEMU), QEMU + " is missing: run itests/provision/provision.sh (Debian package qemu-system-x86)");
+        require(Files.isExecutable(Path.of("/bin/busybox")), "/bin/busybox is missing: apt-get install busybox-static");
+        Path kernel = kernel();
+        Path dir = Path.of("target", "test-guest").toAbsolutePath();
+        Path root = dir.resolve("root");
+        Files.createDirectories(root.resolve("bin"));
+        for (String d : new String[] {"proc", "sys", "dev"}) {
+            Files.createDirectories(root.resolve(d));
+        }
+        Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (String file : new String[] {"init", "task"}) {
+            try (InputStream in = TestGuest.class.getResourceAsStream("/guest/" + file)) {
+                Files.copy(in, root.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.setPosixFilePermissions(root.resolve(file), PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path initrd = dir.resolve("initrd");
+        Process cpio = new ProcessBuilder("/bin/sh", "-c", "cd '" + root + "' && find . | sort | cpio -H newc -o -R 0:0 --quiet | gzip -1 > '"
+                + initrd + "'").inheritIO().start();
+        if (!cpio.waitFor(60, TimeUnit.SECONDS) || cpio.exitValue() != 0) {
+            throw new AssertionError("making the test initramfs failed (cpio and gzip needed)");
+        }
+        image = new UnikernelImage("localhost/hybridge/test-guest:1", "sha256:" + "0".repeat(64), kernel, Optional.of(initrd),
+                CMDLINE, "linux", "qemu", 1, 96,
+                Map.of(UnikernelRuntime.READY_LINE_ANNOTATION, READY_LINE, "io.hybridge.unikernel.envPrefix", "hybridge.env."));
+        return image;
+    }
+
+    private static Path kernel() throws IOException {
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "hybridge", "kernels");
+        if (Files.isDirectory(cache)) {
+            try (var dirs = Files.list(cache)) {
+                Optional<Path> found = dirs.map(d -> d.resolve("vmlinuz")).filter(Files::isRegularFile).sorted().findFirst();
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+        }
+        require(false, "no kernel in " + cache + ": run ml-workloads/telemetry/src/image/fetch-kernel.sh (or build the telemetry"
+                + " module once), which downloads Debian's cloud kernel there");
+        return null;
+    }
+
+    static void require(boolean present, String reason) {
+        if (present) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(reason);
+        }
+        Assumptions.abort(reason); // developer machine only: under CI=true the line above fails instead
+    }
+
+    /** Serves the test guest for every reference. */
+    static ImageStore store(UnikernelImage image) {
+        return new ImageStore() {
+            @Override
+            public UnikernelImage prepare(WorkloadSpec.Image reference, boolean forcePull) {
+                return image;
+            }
+
+            @Override
+            public Optional<UnikernelImage> present(String reference) {
+                return Optional.of(image);
+            }
+
+            @Override
+            public long collectGarbage(Set<String> manifestDigestsInUse) {
+                return 0;
+            }
+        };
+    }
+}
