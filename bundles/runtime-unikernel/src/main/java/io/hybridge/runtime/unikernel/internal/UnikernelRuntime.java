@@ -87,6 +87,7 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
 
     private static final Logger LOG = LoggerFactory.getLogger(UnikernelRuntime.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final Duration ASK_AGAIN = Duration.ofSeconds(3);
 
     private final RuntimeSettings settings;
     private final ImageStore images;
@@ -477,7 +478,24 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
                 LOG.warn("Instance {}: could not ask the guest to power off ({}); killing it", instanceId, e.toString());
                 grace = Duration.ZERO;
             }
-            if (!vm.awaitEnd(grace)) {
+            // asked again every few seconds within the grace: a guest still booting may not listen yet
+            long deadline = System.nanoTime() + grace.toNanos();
+            boolean ended = false;
+            while (!ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                ended = vm.awaitEnd(Duration.ofNanos(Math.min(left, ASK_AGAIN.toNanos())));
+                if (!ended && System.nanoTime() < deadline) {
+                    try {
+                        vm.askToStop();
+                    } catch (IOException e) {
+                        // the first ask was logged; the kill follows at the deadline
+                    }
+                }
+            }
+            if (!ended) {
                 vm.kill(true);
                 if (!vm.awaitEnd(KILL_WAIT)) {
                     throw new WorkloadException(Reason.INTERNAL, "instance " + instanceId + ": VMM pid " + vm.pid()

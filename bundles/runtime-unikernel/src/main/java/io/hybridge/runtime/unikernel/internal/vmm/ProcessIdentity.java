@@ -28,6 +28,25 @@ public record ProcessIdentity(long pid, long startTicks) {
         }
     }
 
+    private char stateIn(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException | RuntimeException e) {
+            return '?';
+        }
+    }
+
+    /** The process's state letter ({@code R}, {@code S}, {@code Z} for a zombie, ...), {@code '?'} when it is gone. */
+    public static char state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException | RuntimeException e) {
+            return '?';
+        }
+    }
+
     /** Field 22 of a stat line; the command name (field 2) may hold spaces and parentheses. */
     static long startTicks(String stat) {
         String afterName = stat.substring(stat.lastIndexOf(')') + 2);
@@ -43,7 +62,7 @@ public record ProcessIdentity(long pid, long startTicks) {
 
     boolean isAlive(Path proc, String mark) {
         Optional<ProcessIdentity> now = of(proc, pid);
-        if (now.isEmpty() || now.get().startTicks != startTicks) {
+        if (now.isEmpty() || now.get().startTicks != startTicks || stateIn(proc) == 'Z') {
             return false;
         }
         try {

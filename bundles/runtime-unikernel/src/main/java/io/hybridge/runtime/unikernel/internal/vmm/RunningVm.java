@@ -55,7 +55,7 @@ public final class RunningVm {
     /** Starts watching for the end; {@code onEnd} runs once, on whichever thread saw it first. */
     public void watch(Consumer<RunningVm> onEnd) {
         Runnable end = () -> {
-            if (released || process.isAlive()) {
+            if (released || !gone()) {
                 return; // released to the next runtime, or the control line closed for another reason (onExit still fires)
             }
             if (endHandled.compareAndSet(false, true)) {
@@ -73,12 +73,30 @@ public final class RunningVm {
         if (control != null) {
             Thread thread = new Thread(() -> {
                 control.awaitClose();
+                // the socket closes while the VMM is still exiting: give it a moment to be gone
+                long deadline = System.nanoTime() + 3_000_000_000L;
+                while (!released && !gone() && System.nanoTime() < deadline) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
                 end.run();
             }, "hybridge-vm-" + dir.name());
             thread.setDaemon(true);
             thread.start();
         }
         process.onExit().thenRun(end);
+    }
+
+    /**
+     * Whether the VMM has ended: gone, or a zombie its new parent (init, after QEMU daemonized)
+     * has not reaped yet — {@link ProcessHandle#isAlive()} still says alive then, for up to a
+     * second here.
+     */
+    private boolean gone() {
+        return !process.isAlive() || ProcessIdentity.state(process.pid()) == 'Z';
     }
 
     /** Reads new console lines, hands them to followers and notes the first sign of life. */
@@ -186,6 +204,6 @@ public final class RunningVm {
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return !gone();
     }
 }
