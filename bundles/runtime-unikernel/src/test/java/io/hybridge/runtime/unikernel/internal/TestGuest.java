@@ -76,8 +76,8 @@ final class TestGuest {
                 }
             }
         }
-        require(false, "no kernel in " + cache + ": run ml-workloads/telemetry/src/image/fetch-kernel.sh (or build the telemetry"
-                + " module once), which downloads Debian's cloud kernel there");
+        require(false, "no kernel in " + cache + : build ml-workloads/telemetry once (its src/image/build-microvm.sh"
+                + " downloads Debian's cloud kernel there with apt-get download)");
         return null;
     }
 
