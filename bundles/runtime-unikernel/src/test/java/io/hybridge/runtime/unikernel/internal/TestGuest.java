@@ -76,7 +76,7 @@ final class TestGuest {
                 }
             }
         }
-        require(false, "no kernel in " + cache + : build ml-workloads/telemetry once (its src/image/build-microvm.sh"
+        require(false, "no kernel in " + cache + ": build ml-workloads/telemetry once (its src/image/build-microvm.sh"
                 + " downloads Debian's cloud kernel there with apt-get download)");
         return null;
     }
