@@ -28,6 +28,8 @@ final class TestGuest {
     static final String CMDLINE = "console=ttyS0 quiet loglevel=3 panic=-1 reboot=t pci=off i8042.noaux i8042.nokbd i8042.nopnp"
             + " no_timer_check lpj=10000000 random.trust_cpu=on";
     static final String READY_LINE = "hybridge-init: task started";
+    /** The cloud kernel builds these as modules: virtio-mmio transport and virtio-net, in load order. */
+    static final String[] NETWORK_MODULES = {"virtio_ring", "virtio", "virtio_mmio", "failover", "net_failover", "virtio_net"};
     private static UnikernelImage image;
 
     private TestGuest() {
@@ -53,6 +55,17 @@ final class TestGuest {
                 Files.copy(in, root.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             Files.setPosixFilePermissions(root.resolve(file), PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path modules = kernel.getParent().resolve("modules");
+        int order = 0;
+        for (String module : NETWORK_MODULES) {
+            try (var found = Files.walk(modules)) {
+                Path ko = found.filter(f -> f.getFileName().toString().equals(module + ".ko")).findFirst()
+                        .orElseThrow(() -> new AssertionError(module + ".ko is not in " + modules));
+                Files.createDirectories(root.resolve("lib/modules"));
+                Files.copy(ko, root.resolve("lib/modules/" + (order++) + "-" + module + ".ko"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         Path initrd = dir.resolve("initrd");
         Process cpio = new ProcessBuilder("/bin/sh", "-c", "cd '" + root + "' && find . | sort | cpio -H newc -o -R 0:0 --quiet | gzip -1 > '"

@@ -259,6 +259,34 @@ class UnikernelRuntimeVmmTest {
     }
 
     @Test
+    void theGuestReachesTheBrokerForwardAndNothingElseAndThePasswordStaysOutOfPs() throws Exception {
+        UnikernelRuntime runtime = runtime(Specs.tcg(state));
+        try (java.net.ServerSocket broker = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket host = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            WorkloadSpec spec = new WorkloadSpec("net", "", io.hybridge.api.workload.RuntimeType.UNIKERNEL,
+                    new WorkloadSpec.Image("localhost/hybridge/test-guest:1", null, null), null, null,
+                    Map.of("TEST_MODE", "net", "TEST_HOST_PORT", Integer.toString(host.getLocalPort())), null, null, null, null, false,
+                    null, null, new WorkloadSpec.BusAccess(List.of("test/out"), List.of()), 1, null, null);
+            InstanceInfo started = runtime.start(new InstanceRequest(GATEWAY, spec, "hash-net", 0,
+                    Optional.of(new io.hybridge.api.workload.BusEndpoint(broker.getLocalPort(), "net-user", "pw-s3cret", "client-1"))));
+            long pid = Long.parseLong(Files.readString(state.resolve("instances").resolve(started.instanceId()).resolve("vmm.pid")).trim());
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+            assertFalse(cmdline.contains("pw-s3cret"), cmdline);
+            assertTrue(cmdline.contains("restrict=on,guestfwd=tcp:10.0.2.100:1883-tcp:127.0.0.1:" + broker.getLocalPort()), cmdline);
+            broker.setSoTimeout((int) BOOT.toMillis());
+            try (java.net.Socket guest = broker.accept()) {
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(guest.getInputStream())).readLine();
+                assertEquals("hello from client-1 as net-user", line);
+            }
+            InstanceInfo exit = exits.poll(BOOT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(exit != null, "no exit; console: " + runtime.logs(started.instanceId(), 100));
+            assertEquals(0, exit.exitCode(), exit.detail());
+            List<String> console = runtime.logs(started.instanceId(), 100);
+            assertTrue(console.contains("task: host unreachable"), console.toString());
+        }
+    }
+
+    @Test
     void moreMemoryThanTheDeviceHasIsRefused() throws Exception {
         UnikernelRuntime runtime = runtime(Specs.tcg(state));
         WorkloadSpec huge = Specs.spec("huge", Map.of(), new WorkloadSpec.Resources(0, 1024L * 1024 * 1024, 0));
