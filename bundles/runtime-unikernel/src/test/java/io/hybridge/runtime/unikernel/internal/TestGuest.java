@@ -68,15 +68,51 @@ final class TestGuest {
             }
         }
         Path initrd = dir.resolve("initrd");
+        pack(root, initrd);
+        image = new UnikernelImage("localhost/hybridge/test-guest:1", "sha256:" + "0".repeat(64), kernel, Optional.of(initrd),
+                CMDLINE, "linux", "qemu", 1, 96,
+                Map.of(UnikernelRuntime.READY_LINE_ANNOTATION, READY_LINE, "io.hybridge.unikernel.envPrefix", "hybridge.env."));
+        return image;
+    }
+
+    private static void pack(Path root, Path initrd) throws IOException, InterruptedException {
         Process cpio = new ProcessBuilder("/bin/sh", "-c", "cd '" + root + "' && find . | sort | cpio -H newc -o -R 0:0 --quiet | gzip -1 > '"
                 + initrd + "'").inheritIO().start();
         if (!cpio.waitFor(60, TimeUnit.SECONDS) || cpio.exitValue() != 0) {
             throw new AssertionError("making the test initramfs failed (cpio and gzip needed)");
         }
-        image = new UnikernelImage("localhost/hybridge/test-guest:1", "sha256:" + "0".repeat(64), kernel, Optional.of(initrd),
-                CMDLINE, "linux", "qemu", 1, 96,
-                Map.of(UnikernelRuntime.READY_LINE_ANNOTATION, READY_LINE, "io.hybridge.unikernel.envPrefix", "hybridge.env."));
-        return image;
+    }
+
+    /**
+     * The same guest with the telemetry image's own init ({@code ml-workloads/telemetry/src/image/init.c},
+     * compiled statically here) in place of the busybox script: the task is {@code /bin/sh /task}
+     * through {@code /etc/task.args}. Proves the C init's ready line, control line and exit line.
+     */
+    static synchronized UnikernelImage telemetryInitImage() throws IOException, InterruptedException {
+        UnikernelImage busybox = image();
+        Path source = Path.of("../../ml-workloads/telemetry/src/image/init.c").toAbsolutePath().normalize();
+        require(Files.isRegularFile(source), source + " is missing");
+        require(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc is missing: run itests/provision/provision.sh (gcc, libc6-dev)");
+        Path busyboxRoot = Path.of("target", "test-guest", "root").toAbsolutePath();
+        Path dir = Path.of("target", "test-guest-c-init").toAbsolutePath();
+        Path root = dir.resolve("root");
+        Files.createDirectories(root.resolve("bin"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.createDirectories(root.resolve("app"));
+        Files.copy(busyboxRoot.resolve("bin/busybox"), root.resolve("bin/busybox"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.deleteIfExists(root.resolve("bin/sh"));
+        Files.createSymbolicLink(root.resolve("bin/sh"), Path.of("busybox"));
+        Files.copy(busyboxRoot.resolve("task"), root.resolve("task"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(root.resolve("etc/task.args"), "/bin/sh\n/task\n");
+        Process gcc = new ProcessBuilder("/usr/bin/gcc", "-O2", "-static", "-o", root.resolve("init").toString(), source.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("gcc.log").toFile()).start();
+        if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
+            throw new AssertionError("compiling " + source + " failed: " + Files.readString(dir.resolve("gcc.log")));
+        }
+        Path initrd = dir.resolve("initrd");
+        pack(root, initrd);
+        return new UnikernelImage("localhost/hybridge/test-guest-c-init:1", "sha256:" + "1".repeat(64), busybox.kernel(),
+                Optional.of(initrd), CMDLINE, "linux", "qemu", 1, 96, busybox.annotations());
     }
 
     private static Path kernel() throws IOException {

@@ -119,6 +119,29 @@ class UnikernelRuntimeVmmTest {
     }
 
     @Test
+    void theTelemetryImagesOwnInitSaysReadyAndStopsOnTheControlLine() throws Exception {
+        UnikernelImage cInit = TestGuest.telemetryInitImage();
+        UnikernelRuntime runtime = new UnikernelRuntime(Specs.tcg(state), TestGuest.store(cInit));
+        runtimes.add(runtime);
+        runtime.watch(new RuntimeListener() {
+            @Override
+            public void instanceExited(InstanceInfo instance) {
+                exits.add(instance);
+            }
+
+            @Override
+            public void availabilityChanged(RuntimeAvailability availability) {
+            }
+        });
+        InstanceInfo started = runtime.start(request(Specs.spec("cinit", Map.of("TEST_MODE", "run"))));
+        awaitLine(runtime, started.instanceId(), "task: mode run");
+        assertTrue(runtime.logs(started.instanceId(), 50).stream().anyMatch(line -> line.startsWith(TestGuest.READY_LINE)));
+        runtime.stop(started.instanceId(), Duration.ofSeconds(60));
+        InstanceInfo exit = nextExit();
+        assertEquals(143, exit.exitCode(), exit.detail() + " " + runtime.logs(started.instanceId(), 50));
+    }
+
+    @Test
     void guestExitStatusComesFromTheExitLine() throws Exception {
         UnikernelRuntime runtime = runtime(Specs.tcg(state));
         InstanceInfo started = runtime.start(request(Specs.spec("exits", Map.of("TEST_MODE", "exit3"))));
