@@ -196,13 +196,29 @@ public final class CgroupPlacement {
         return 0;
     }
 
-    /** Removes the instance's (empty) cgroup directories. */
+    /**
+     * Removes the instance's cgroup directories. A VMM that has just ended may still count as a
+     * member until its new parent reaps it (EBUSY): retried for up to two seconds, then left for
+     * the next remove.
+     */
     public void remove(String instance) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
         for (Path dir : directories(instance)) {
-            try {
-                Files.deleteIfExists(dir);
-            } catch (IOException e) {
-                // still has a process (it is being killed): left for the next remove
+            while (true) {
+                try {
+                    Files.deleteIfExists(dir);
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        break;
+                    }
+                    try {
+                        Thread.sleep(20); // retry interval of an rmdir the kernel refuses for a moment
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
         }
     }
