@@ -15,7 +15,7 @@ import io.hybridge.runtime.unikernel.internal.vmm.AcceleratorPolicy;
 record RuntimeSettings(boolean enabled, AcceleratorPolicy.Mode accelerator, boolean allowTcgFallback, Duration readinessDeadline,
                        Optional<Path> qemuBinary, String kvmCpuModel, int tcgTranslationCacheMiB, long defaultMemoryMiB,
                        long vmmOverheadMiB, String cgroupParent, long consoleLogMaxBytes, String guestBrokerHost,
-                       int guestBrokerPort, Path stateDir, Path socketDir) {
+                       int guestBrokerPort, Path stateDir, Path socketDir, String defaultRegistry) {
 
     static RuntimeSettings from(UnikernelRuntimeConfig config, Path defaultStateDir) {
         String[] broker = config.guestBrokerAddress().split(":");
@@ -28,7 +28,7 @@ record RuntimeSettings(boolean enabled, AcceleratorPolicy.Mode accelerator, bool
                 config.qemuBinary().isBlank() ? onPath("qemu-system-x86_64") : Optional.of(Path.of(config.qemuBinary())).filter(Files::isExecutable),
                 config.kvmCpuModel(), config.tcgTranslationCacheMiB(), config.defaultMemoryMiB(), config.vmmOverheadMiB(),
                 config.cgroupParent().trim(), config.consoleLogMaxKiB() * 1024L, broker[0], Integer.parseInt(broker[1]), state,
-                config.socketDir().isBlank() ? defaultSocketDir() : Path.of(config.socketDir()));
+                config.socketDir().isBlank() ? defaultSocketDir() : Path.of(config.socketDir()), config.defaultRegistry().trim());
     }
 
     /** An executable of this name on the PATH. */

@@ -57,6 +57,12 @@ import io.hybridge.runtime.unikernel.internal.vmm.KernelCommandLine;
 import io.hybridge.runtime.unikernel.internal.vmm.LaunchPlan;
 import io.hybridge.runtime.unikernel.internal.vmm.ProcUsage;
 import io.hybridge.runtime.unikernel.internal.vmm.ProcessIdentity;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import io.hybridge.runtime.unikernel.internal.image.RegistryAccount;
+import io.hybridge.runtime.unikernel.internal.image.RegistryCredential;
 import io.hybridge.runtime.unikernel.internal.vmm.QemuMicrovmDriver;
 import io.hybridge.runtime.unikernel.internal.vmm.RunningVm;
 import io.hybridge.runtime.unikernel.internal.vmm.Solo5Driver;
@@ -100,6 +106,10 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
     private final List<RuntimeListener> listeners = new CopyOnWriteArrayList<>();
     private final long deviceMemoryBytes = ProcUsage.deviceMemoryBytes();
 
+    /** Hub accounts (factory PID io.hybridge.runtime.unikernel.registry); read at each pull, so a new one needs no restart. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<RegistryCredential> credentials = List.of();
+
     @Activate
     public UnikernelRuntime(UnikernelRuntimeConfig config, BundleContext context) {
         this(settingsOf(config, context), null);
@@ -114,7 +124,8 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
     /** @param images the image store; null: the one {@link ImageStores#create} makes */
     UnikernelRuntime(RuntimeSettings settings, ImageStore images) {
         this.settings = settings;
-        this.images = images != null ? images : ImageStores.create(settings.stateDir().resolve("images"));
+        this.images = images != null ? images
+                : ImageStores.create(settings.stateDir().resolve("images"), settings.defaultRegistry(), this::registryAccount);
         this.drivers = List.of(
                 new QemuMicrovmDriver(settings.qemuBinary(), settings.kvmCpuModel(), settings.tcgTranslationCacheMiB()),
                 new FirecrackerDriver(RuntimeSettings.onPath("firecracker")),
@@ -129,6 +140,10 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
             return thread;
         });
         pump.scheduleWithFixedDelay(() -> running.values().forEach(RunningVm::pump), 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private Optional<RegistryAccount> registryAccount(String registry) {
+        return RegistryAccount.lookup(credentials.stream().map(RegistryCredential::account).toList()).apply(registry);
     }
 
     /** Stops watching; the VMs run on (the next runtime adopts them). */

@@ -36,6 +36,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "QEMU's tb-size under TCG; bounds what QEMU itself uses beside the guest's memory.")
     int tcgTranslationCacheMiB() default 64;
 
+    @AttributeDefinition(name = "Default registry", required = false,
+            description = "host[:port] of the unikernel hub for image references that name no registry. Empty: such"
+                    + " references are only looked up in the gateway's image cache or loaded from image.archive,"
+                    + " never pulled (and never from a public registry).")
+    String defaultRegistry() default "";
+
     @AttributeDefinition(name = "Default memory (MiB)", min = "16",
             description = "Guest memory when neither the spec (resources.memoryMiB) nor the image says.")
     long defaultMemoryMiB() default 256;

@@ -28,7 +28,7 @@ final class Specs {
                                     String cgroupParent, long consoleMaxBytes) {
         return new RuntimeSettings(true, accelerator, true, deadline, Optional.of(TestGuest.QEMU), kvmCpuModel, 32, 96, 64,
                 cgroupParent, consoleMaxBytes, "10.0.2.100", 1883, stateDir, Path.of(System.getProperty("java.io.tmpdir"),
-                "hb-vmm-test"));
+                "hb-vmm-test"), "");
     }
 
     static RuntimeSettings tcg(Path stateDir) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.hybridge.api.health.HealthStatus;
 import io.hybridge.api.workload.InstanceRequest;
 import io.hybridge.api.workload.WorkloadException;
+import io.hybridge.api.workload.WorkloadSpec;
 import io.hybridge.runtime.unikernel.internal.vmm.AcceleratorPolicy;
 
 /** The component without a VMM: what the supervisor and an operator are told. */
@@ -26,7 +27,7 @@ class UnikernelRuntimeTest {
     @Test
     void withoutAVmmTheRuntimeIsDownAndSaysWhatToInstall() throws Exception {
         RuntimeSettings settings = new RuntimeSettings(true, AcceleratorPolicy.Mode.AUTO, true, Duration.ofSeconds(20), Optional.empty(),
-                "host", 64, 256, 64, "", 1 << 20, "10.0.2.100", 1883, state, state.resolve("sockets"));
+                "host", 64, 256, 64, "", 1 << 20, "10.0.2.100", 1883, state, state.resolve("sockets"), "");
         UnikernelRuntime runtime = new UnikernelRuntime(settings, null);
         try {
             if (RuntimeSettings.onPath("firecracker").isPresent() || RuntimeSettings.onPath("solo5-hvt").isPresent()
@@ -47,9 +48,10 @@ class UnikernelRuntimeTest {
     }
 
     @Test
-    void theImageStoreIsWiredInOnePlace() {
-        WorkloadException missing = assertThrows(WorkloadException.class, () -> ImageStores.create(state)
-                .prepare(Specs.spec("t", Map.of()).image(), false));
+    void aReferenceWithoutRegistryIsLookedUpInTheCacheOnlyWhenNoDefaultRegistryIsSet() {
+        WorkloadException missing = assertThrows(WorkloadException.class, () -> ImageStores.create(state.resolve("images"), "",
+                registry -> { throw new AssertionError("no registry may be asked, was asked for " + registry); })
+                .prepare(new WorkloadSpec.Image("hybridge/no-such-guest:1", null, null), false));
         assertEquals(WorkloadException.Reason.IMAGE_NOT_FOUND, missing.reason());
     }
 }
