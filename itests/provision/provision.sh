@@ -138,6 +138,15 @@ else
   say "test registry started on 127.0.0.1:$registry_port (user $registry_user, log $registry_dir/registry.log)"
 fi
 
+# --- PostgreSQL for the fleet manager's tests (issue 6) -----------------------------------
+# postgresql.sh installs Debian's postgresql if missing (the apt lists are fresh from above when
+# anything was installed; refreshed here otherwise), listens on 127.0.0.1 only, and makes the
+# database and user hybridge_fleet
+if ! command -v pg_lsclusters >/dev/null 2>&1; then
+  as_root apt-get update -qq
+fi
+"$here/postgresql.sh" | sed 's/^/[provision] /'
+
 # --- browser ---------------------------------------------------------------------------
 # the console tests start their own headless Chromium; check here that it runs at all
 if /usr/bin/chromium --headless --no-sandbox --disable-gpu --dump-dom about:blank 2>/dev/null | grep -q '<body>'; then

@@ -34,9 +34,13 @@ final class FeatureSync {
     private final Path bundlesDir;
     private final Path stateFile;
 
-    FeatureSync(BundleContext context, Path home) {
+    /**
+     * @param home     the installation, whose framework cache holds the stamps
+     * @param slotHome the running slot, whose {@code bundles/} the features name
+     */
+    FeatureSync(BundleContext context, Path home, Path slotHome) {
         this.context = context;
-        this.bundlesDir = home.resolve("bundles");
+        this.bundlesDir = slotHome.resolve("bundles");
         this.stateFile = home.resolve("var/cache/hybridge-features.properties");
     }
 
@@ -62,7 +66,10 @@ final class FeatureSync {
                 throw new IOException("feature bundle " + ref.groupId() + ":" + ref.artifactId() + ":"
                         + ref.version() + " is missing: expected " + jar);
             }
-            String stamp = Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis() + ":" + ref.version();
+            // seconds: a tar archive keeps a jar's time to the second, so the same jar staged into a
+            // self-update slot is recognised as unchanged and not updated on every switch
+            String stamp = Files.size(jar) + ":" + Files.getLastModifiedTime(jar).to(java.util.concurrent.TimeUnit.SECONDS)
+                    + ":" + ref.version();
             Bundle bundle = installed.remove(ref.location());
             if (bundle == null) {
                 try (InputStream in = Files.newInputStream(jar)) {
@@ -105,7 +112,7 @@ final class FeatureSync {
         Files.createDirectories(stateFile.getParent());
         Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
         try (var out = Files.newOutputStream(tmp)) {
-            stamps.store(out, "jar stamps of the installed feature bundles (size:mtime:version)");
+            stamps.store(out, "jar stamps of the installed feature bundles (size:mtime in seconds:version)");
         }
         Files.move(tmp, stateFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -39,6 +39,17 @@ final class GatewayProperties {
     }
 
     static GatewayProperties load(Path home, Map<String, String> env) throws IOException {
+        return load(home, home, env);
+    }
+
+    /**
+     * @param home     the installation: its state ({@code var/}), {@code deploy/} and the
+     *                 operator's {@code etc/} (initial configuration, device profiles)
+     * @param slotHome where the running Hybridge version lives ({@code etc/framework.properties},
+     *                 {@code etc/features/}, {@code bundles/}): the installation itself for the
+     *                 factory slot, {@code var/slots/<id>} after a self-update
+     */
+    static GatewayProperties load(Path home, Path slotHome, Map<String, String> env) throws IOException {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("hybridge.home", home.toString());
         raw.put("hybridge.etc", home.resolve("etc").toString());
@@ -46,8 +57,10 @@ final class GatewayProperties {
         raw.put("hybridge.data", home.resolve("var/data").toString());
         raw.put("hybridge.deploy", home.resolve("deploy").toString());
         raw.put("org.osgi.framework.storage", home.resolve("var/cache").toString());
+        raw.put("hybridge.slot.home", slotHome.toString());
+        raw.put("hybridge.selfupdate.dir", home.resolve("var/slots").toString());
 
-        Path file = home.resolve("etc/framework.properties");
+        Path file = slotHome.resolve("etc/framework.properties");
         if (!Files.isRegularFile(file)) {
             throw new IOException("missing " + file + ": is " + home + " a Hybridge installation?");
         }

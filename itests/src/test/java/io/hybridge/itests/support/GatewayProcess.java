@@ -153,16 +153,37 @@ public final class GatewayProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGKILL: what a power cut looks like to the installation. */
+    /**
+     * SIGKILL to bin/hybridge and its JVM at once: what a power cut looks like to the
+     * installation (the supervising script first, so that it cannot start another slot).
+     */
     public void kill() throws InterruptedException {
+        java.util.List<ProcessHandle> jvms = process.children().toList();
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        for (ProcessHandle jvm : jvms) {
+            jvm.destroyForcibly();
+            try {
+                jvm.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("gateway JVM " + jvm.pid() + " did not die of SIGKILL", e);
+            }
+        }
     }
 
     public boolean alive() {
         return process != null && process.isAlive();
     }
 
+    /**
+     * The gateway JVM's pid (for RSS, jcmd): {@code bin/hybridge run} supervises it as its one
+     * child; while it switches slots there may be none for a moment, then the script's pid.
+     */
     public long pid() {
+        return process.children().findFirst().map(ProcessHandle::pid).orElse(process.pid());
+    }
+
+    /** The pid of {@code bin/hybridge run}, which takes the signals: TERM stops, HUP restarts. */
+    public long supervisorPid() {
         return process.pid();
     }
 
