@@ -94,6 +94,8 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
     private static final Logger LOG = LoggerFactory.getLogger(UnikernelRuntime.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final Duration ASK_AGAIN = Duration.ofSeconds(3);
+    /** socat, spawned by QEMU per guest connection to the broker (see QemuMicrovmDriver.forwardTarget); without it one connection per VM. */
+    private static final Optional<Path> RELAY = RuntimeSettings.onPath("socat");
 
     private final RuntimeSettings settings;
     private final ImageStore images;
@@ -194,6 +196,11 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
         details.put("cgroups", cgroups.version().name().toLowerCase(java.util.Locale.ROOT));
         details.put("runningVms", running.size());
         details.put("stateDir", settings.stateDir().toString());
+        details.put("brokerRelay", RELAY.map(Path::toString).orElse("none: install socat, or a guest loses the broker for good"
+                + " when its one forwarded connection closes (gateway restart)"));
+        if (now.available() && RELAY.isEmpty()) {
+            return Health.of(HealthStatus.DEGRADED, now.detail() + "; no socat on the PATH: a microVM cannot reconnect to the broker", details);
+        }
         return Health.of(now.available() ? HealthStatus.UP : HealthStatus.DOWN, now.detail(), details);
     }
 
@@ -260,7 +267,7 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
                 throw new WorkloadException(Reason.UNSUPPORTED, "workload " + spec.name() + " has bus access, but " + driver.id()
                         + " cannot forward the broker to the guest; use options." + SpecValidation.HYPERVISOR_OPTION + "=qemu");
             }
-            VmNetwork net = new VmNetwork(settings.guestBrokerHost(), settings.guestBrokerPort(), bus.port());
+            VmNetwork net = new VmNetwork(settings.guestBrokerHost(), settings.guestBrokerPort(), bus.port(), RELAY);
             network = Optional.of(net);
             env.put("MQTT_URI", net.brokerUri());
             env.put("MQTT_USERNAME", bus.username());

@@ -297,7 +297,9 @@ class UnikernelRuntimeVmmTest {
             long pid = Long.parseLong(Files.readString(state.resolve("instances").resolve(started.instanceId()).resolve("vmm.pid")).trim());
             String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
             assertFalse(cmdline.contains("pw-s3cret"), cmdline);
-            assertTrue(cmdline.contains("restrict=on,guestfwd=tcp:10.0.2.100:1883-tcp:127.0.0.1:" + broker.getLocalPort()), cmdline);
+            // socat is provisioned: a relay per guest connection, else QEMU's one connection
+            assertTrue(cmdline.contains("restrict=on,guestfwd=tcp:10.0.2.100:1883-cmd:") && cmdline.contains(" - TCP:127.0.0.1:" + broker.getLocalPort())
+                    || cmdline.contains("restrict=on,guestfwd=tcp:10.0.2.100:1883-tcp:127.0.0.1:" + broker.getLocalPort()), cmdline);
             broker.setSoTimeout((int) BOOT.toMillis());
             try (java.net.Socket guest = broker.accept()) {
                 String line = new java.io.BufferedReader(new java.io.InputStreamReader(guest.getInputStream())).readLine();

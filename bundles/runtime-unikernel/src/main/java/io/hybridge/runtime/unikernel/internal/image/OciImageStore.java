@@ -263,7 +263,7 @@ public final class OciImageStore implements ImageStore {
     private UnikernelImage load(ImageReference reference, WorkloadSpec.Image image) throws WorkloadException, IOException {
         String manifestDigest;
         try {
-            manifestDigest = new OciLayoutArchive(blobs).load(Path.of(image.archive()), reference);
+            manifestDigest = new OciLayoutArchive(blobs).load(image.archivePath().orElseThrow(), reference);
         } catch (TarReader.CorruptTarException | java.util.zip.ZipException | java.io.EOFException e) {
             throw new WorkloadException(Reason.IMAGE_INVALID, "image.archive " + image.archive()
                     + " is not a readable OCI image layout tar: " + e.getMessage(), e);

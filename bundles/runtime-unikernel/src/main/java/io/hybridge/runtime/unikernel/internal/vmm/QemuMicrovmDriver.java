@@ -95,11 +95,24 @@ public final class QemuMicrovmDriver implements VmmDriver {
                 "-device", "isa-serial,chardev=control,index=1",
                 "-qmp", "unix:" + dir.qmpSocket() + ",server=on,wait=off"));
         launch.network().ifPresent(net -> cmd.addAll(List.of(
-                "-netdev", "user,id=net0,restrict=on,guestfwd=tcp:" + net.guestAddress() + ":" + net.guestPort()
-                        + "-tcp:127.0.0.1:" + net.hostPort(),
+                "-netdev", "user,id=net0,restrict=on,guestfwd=tcp:" + net.guestAddress() + ":" + net.guestPort() + "-" + forwardTarget(net),
                 "-device", "virtio-net-device,netdev=net0")));
         cmd.addAll(List.of("-daemonize", "-pidfile", dir.pidFile().toString()));
         return new LaunchPlan(cmd, files, true);
+    }
+
+    /**
+     * Where a guest connection to the broker address goes. QEMU's {@code guestfwd} to a character
+     * device ({@code tcp:host:port}) is ONE connection, opened when QEMU starts: a broker that
+     * closes it (a gateway restart, an idle CONNECT timeout while a slow guest boots) leaves the
+     * guest without a broker for good, and a second guest connection cannot share it. With
+     * {@code cmd:} QEMU spawns the relay for each guest connection, so the guest reconnects like
+     * any MQTT client.
+     */
+    static String forwardTarget(VmNetwork net) {
+        return net.relay()
+                .map(relay -> "cmd:" + relay + " - TCP:127.0.0.1:" + net.hostPort())
+                .orElse("tcp:127.0.0.1:" + net.hostPort());
     }
 
     @Override

@@ -107,4 +107,11 @@ class VmmDriversTest {
         assertEquals(List.of("hybridge-vmm", "setsid", "firecracker"),
                 VmLauncher.command(new LaunchPlan(List.of("firecracker"), Map.of(), false)).subList(3, 6));
     }
+
+    @Test
+    void eachGuestConnectionToTheBrokerGetsItsOwnRelayWhenSocatIsThere() {
+        VmNetwork relayed = new VmNetwork("10.0.2.100", 1883, 41883, java.util.Optional.of(Path.of("/usr/bin/socat")));
+        assertEquals("cmd:/usr/bin/socat - TCP:127.0.0.1:41883", QemuMicrovmDriver.forwardTarget(relayed));
+        assertEquals("tcp:127.0.0.1:41883", QemuMicrovmDriver.forwardTarget(new VmNetwork("10.0.2.100", 1883, 41883)));
+    }
 }
