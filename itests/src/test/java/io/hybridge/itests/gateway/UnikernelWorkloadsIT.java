@@ -279,8 +279,14 @@ class UnikernelWorkloadsIT {
         deploy("no-kernel", telemetrySpec("no-kernel", "hybridge-itest/no-kernel:1", noKernel.layout().toString(),
                 Map.of(), 256, "{\"mode\": \"on-failure\"}"));
 
-        // the telemetry layout with one blob's content changed
-        Path tampered = copyLayout(Unikernels.telemetryLayout(), dir.resolve("tampered"));
+        // an image the gateway has never seen (a verified copy in its cache would be used instead of the
+        // archive, rightly), one blob's content changed after the layout was written
+        byte[] kernelBytes = new byte[256 * 1024];
+        new java.util.Random().nextBytes(kernelBytes);
+        Path fakeKernel = Files.write(dir.resolve("vmlinuz"), kernelBytes);
+        Path tampered = OciImageLayout.write(dir.resolve("tampered"), null, "1", Map.of("unikernel/vmlinuz", fakeKernel),
+                Map.of("com.urunc.unikernel.unikernelType", "linux", "com.urunc.unikernel.hypervisor", "qemu",
+                        "com.urunc.unikernel.binary", "/unikernel/vmlinuz")).layout();
         Path layer = largestBlob(tampered);
         try (var file = java.nio.channels.FileChannel.open(layer, java.nio.file.StandardOpenOption.WRITE)) {
             file.write(java.nio.ByteBuffer.wrap(new byte[] {0x42, 0x42, 0x42, 0x42}), 4096);
@@ -297,7 +303,7 @@ class UnikernelWorkloadsIT {
         String oldDigest = OciImageLayout.manifestDigest(corrupt);
         Files.writeString(corrupt.resolve("index.json"), index.replace(oldDigest, "sha256:" + garbageDigest)
                 .replaceFirst("\"size\"\\s*:\\s*\\d+", "\"size\":" + garbage.length));
-        deploy("corrupt-manifest", telemetrySpec("corrupt-manifest", "hybridge-itest/corrupt:1", corrupt.toString(), Map.of(), 256,
+        deploy("corrupt-manifest", telemetrySpec("corrupt-manifest", "hybridge-itest/corrupt:" + Unikernels.telemetryTag(), corrupt.toString(), Map.of(), 256,
                 "{\"mode\": \"on-failure\"}"));
 
         // more memory than this machine has

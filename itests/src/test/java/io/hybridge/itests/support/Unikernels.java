@@ -45,6 +45,12 @@ public final class Unikernels {
         }
     }
 
+    /** The tag the telemetry layout records ({@code org.opencontainers.image.ref.name}): the project version. */
+    public static String telemetryTag() {
+        String name = telemetryLayout().getFileName().toString();
+        return name.substring("hybridge-telemetry-".length(), name.length() - "-microvm".length());
+    }
+
     /** The OCI layout tar next to the layout directory. */
     public static Path telemetryArchive() {
         Path layout = telemetryLayout();
