@@ -173,6 +173,8 @@ io.hybridge.unikernel.envPrefix=hybridge.env.
 io.hybridge.unikernel.env=MQTT_URI,MQTT_USERNAME,MQTT_PASSWORD,MQTT_CLIENT_ID
 io.hybridge.unikernel.console=ttyS0
 io.hybridge.unikernel.exitLine=hybridge-init: task exited with status
+io.hybridge.unikernel.readyLine=hybridge-init: task started
+io.hybridge.unikernel.controlLine=ttyS1
 io.hybridge.bus.subscribe=sensors/+/telemetry
 io.hybridge.bus.publish=telemetry/stats,telemetry/status
 io.hybridge.ready.topic=telemetry/status
@@ -192,6 +194,19 @@ else
   state="up to date"
 fi
 
+# --- this machine's image folder -------------------------------------------------------------------
+# Like the container image the build loads into the local engine, the microVM image goes where a
+# gateway on this machine finds it: telemetry.workload.json names it as
+# ~/.cache/hybridge/images/<tar> (image.archive; ~ is the home of the user the gateway runs as).
+# HYBRIDGE_IMAGES moves the folder. Copied only when it differs (cmp), so warm builds write nothing.
+images=${HYBRIDGE_IMAGES:-$HOME/.cache/hybridge/images}
+mkdir -p "$images"
+installed=$images/$(basename "$tar")
+if ! cmp -s "$tar" "$installed"; then
+  cp "$tar" "$installed.partial" && mv -f "$installed.partial" "$installed"
+  say "installed $installed for gateways on this machine"
+fi
+
 kernel_size=$(stat -c %s "$out/vmlinuz")
 initrd_size=$(stat -c %s "$out/initrd")
 {
@@ -209,5 +224,6 @@ initrd_size=$(stat -c %s "$out/initrd")
   echo "oci.tar=$tar"
   echo "oci.tar.size=$(stat -c %s "$tar")"
   echo "oci.manifest=$digest"
+  echo "oci.tar.installed=$installed"
 } >"$TARGET/microvm-image.properties"
 say "microVM image $state: kernel $(awk -v s="$kernel_size" 'BEGIN { printf "%.1f MB", s / 1e6 }'), initrd $(awk -v s="$initrd_size" 'BEGIN { printf "%.1f MB", s / 1e6 }'), OCI $digest in $tar"

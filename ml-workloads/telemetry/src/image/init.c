@@ -10,7 +10,12 @@
  *  4. starts the task (argv from /etc/task.args, one argument per line) with an environment
  *     made of every hybridge.env.NAME=value entry of the kernel command line (values may be
  *     double-quoted to hold spaces) plus PATH and HOME, and forwards SIGTERM/SIGINT to it;
- *  5. reaps whatever exits and, when the task has, prints
+ *     Once the task runs it prints "hybridge-init: task started (pid N)": the gateway's VMM driver
+ *     takes that line as the guest's first sign of life (io.hybridge.unikernel.readyLine);
+ *  5. listens on the control line, the second serial port (ttyS1, a unix socket on the host):
+ *     a line "stop" stops the task as SIGTERM would (the gateway's graceful stop; ACPI's power
+ *     button would need a userspace listener this image does not have);
+ *  6. reaps whatever exits and, when the task has, prints
  *     "hybridge-init: task exited with status N" on the console and powers the VM off - the
  *     VMM process ends with the VM.
  *
@@ -36,6 +41,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +70,37 @@ static void power_off(int status) {
 static void forward(int sig) {
     if (task > 0) kill(task, SIGTERM);
     (void) sig;
+}
+
+/*
+ * The control line: a child that reads lines from ttyS1 (raw, no echo) and, on "stop", sends
+ * SIGTERM to init, which forwards it to the task. No ttyS1 (another VMM): nothing to listen to.
+ */
+static void control_line(void) {
+    pid_t pid = fork();
+    if (pid != 0) return;
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    int fd = open("/dev/ttyS1", O_RDONLY | O_NOCTTY);
+    if (fd < 0) _exit(0);
+    struct termios tio;
+    if (tcgetattr(fd, &tio) == 0) {
+        cfmakeraw(&tio);
+        tcsetattr(fd, TCSANOW, &tio);
+    }
+    char line[64];
+    size_t used = 0;
+    char c;
+    while (read(fd, &c, 1) == 1) {
+        if (c == '\n' || c == '\r') {
+            line[used] = 0;
+            if (strcmp(line, "stop") == 0) kill(1, SIGTERM);
+            used = 0;
+        } else if (used < sizeof line - 1) {
+            line[used++] = c;
+        }
+    }
+    _exit(0);
 }
 
 static void mounts(void) {
@@ -253,6 +290,8 @@ int main(void) {
         power_off(1);
     }
     task = child;
+    control_line();
+    say("task started (pid %d)", (int) child);
 
     int status = 0;
     while (1) {

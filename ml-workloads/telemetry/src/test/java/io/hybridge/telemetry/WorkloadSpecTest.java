@@ -30,10 +30,11 @@ class WorkloadSpecTest {
         assertThat(spec.get("schemaVersion").asInt()).isEqualTo(1);
         assertThat(spec.get("runtime").asText()).isEqualTo("unikernel");
         String version = spec.get("image").get("reference").asText().replaceAll(".*:", "");
-        assertThat(spec.get("image").get("reference").asText()).startsWith("127.0.0.1:").endsWith("/hybridge/telemetry:" + version);
-        assertThat(Path.of(spec.get("image").get("archive").asText()).isAbsolute()).isTrue();
-        assertThat(Path.of(spec.get("image").get("archive").asText()).getFileName().toString())
-                .as("the tar src/image/build-microvm.sh writes").isEqualTo("hybridge-telemetry-" + version + "-microvm.oci.tar");
+        assertThat(spec.get("image").get("reference").asText())
+                .as("a local name: never a network pull").isEqualTo("hybridge/telemetry:" + version);
+        assertThat(spec.get("image").get("archive").asText())
+                .as("where src/image/build-microvm.sh installs the tar for gateways on this machine")
+                .isEqualTo("~/.cache/hybridge/images/hybridge-telemetry-" + version + "-microvm.oci.tar");
     }
 
     @Test

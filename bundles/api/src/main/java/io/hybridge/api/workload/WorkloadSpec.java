@@ -1,10 +1,12 @@
 package io.hybridge.api.workload;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What should run: one declarative description, the same for every runtime. The supervisor
@@ -96,7 +98,9 @@ public record WorkloadSpec(
      * @param pullPolicy when to fetch it
      * @param archive    absolute path of an image archive on the gateway (container: a
      *                   {@code docker save} tar; unikernel: an OCI image layout or artifact) to
-     *                   load when the image is not present, for offline gateways; may be empty
+     *                   load when the image is not present, for offline gateways; may be empty.
+     *                   A leading {@code ~/} is the home directory of the user the gateway runs as
+     *                   (where a build on the same machine leaves its images)
      */
     public record Image(String reference, PullPolicy pullPolicy, String archive) {
         public Image {
@@ -109,6 +113,16 @@ public record WorkloadSpec(
         public String digest() {
             int at = reference.indexOf('@');
             return at < 0 ? "" : reference.substring(at + 1);
+        }
+
+        /** The archive as a path on this gateway ({@code ~/} expanded), or empty when there is none. */
+        public Optional<Path> archivePath() {
+            if (archive.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(archive.startsWith("~/")
+                    ? Path.of(System.getProperty("user.home")).resolve(archive.substring(2))
+                    : Path.of(archive));
         }
     }
 

@@ -67,11 +67,11 @@ final class ImagePreparer {
                 throw new WorkloadException(Reason.IMAGE_NOT_FOUND, "image " + reference + " is not present on the gateway and"
                         + " image.pullPolicy is never; load it (docker load) or give image.archive, a docker save tar of it");
             }
-            load(reference, Path.of(image.archive()));
+            load(reference, image.archivePath().orElseThrow());
             return;
         }
         if (image.pullPolicy() == PullPolicy.IF_NOT_PRESENT && !forcePull && hasArchive) {
-            load(reference, Path.of(image.archive()));
+            load(reference, image.archivePath().orElseThrow());
             return;
         }
         pull(reference);

@@ -92,9 +92,10 @@ public final class SpecValidator {
                     + " is not an image reference: " + e.getMessage();
             problems.add("image.reference", value + "; use " + ImageReference.FORM);
         }
-        if (!image.archive().isEmpty() && !image.archive().startsWith("/")) {
+        if (!image.archive().isEmpty() && !image.archive().startsWith("/") && !image.archive().startsWith("~/")) {
             problems.add("image.archive", Problems.show(image.archive()) + " is not an absolute path; use the"
-                    + " image archive's absolute path on the gateway, e.g. /var/lib/hybridge/images/vision.tar");
+                    + " image archive's absolute path on the gateway, e.g. /var/lib/hybridge/images/vision.tar"
+                    + " (or ~/... in the home directory of the user the gateway runs as)");
         }
     }
 

@@ -332,6 +332,10 @@ final class WorkloadMachine {
         try {
             ctx.instancesChanged();
             InstanceInfo started = runtime.start(request);
+            // A runtime may give a new incarnation the id of the one it replaces (a microVM is
+            // named by its instance name): the exit expected of the old one must not swallow the
+            // new one's.
+            expectedExits.remove(started.instanceId());
             replica.instanceId = started.instanceId();
             replica.startedAt = started.startedAt() != null ? started.startedAt() : ctx.clock().instant();
             replica.problem = "";
@@ -681,8 +685,10 @@ final class WorkloadMachine {
         return (millis / 60_000) + " min";
     }
 
+    /** A container engine's 64-hex id as its usual 12; names (a microVM's instance name) as they are. */
     private static String shortId(String instanceId) {
-        return instanceId.length() > 12 ? instanceId.substring(0, 12) : instanceId;
+        return instanceId.length() > 12 && instanceId.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+                ? instanceId.substring(0, 12) : instanceId;
     }
 
     /** One replica's state; touched only on the machine's executor. */

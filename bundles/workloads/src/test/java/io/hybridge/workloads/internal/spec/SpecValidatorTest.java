@@ -302,4 +302,15 @@ class SpecValidatorTest {
     void validateReturnsAValidSpec() throws Exception {
         assertThat(SpecValidator.validate(full().build())).isEqualTo(full().build());
     }
+
+    @Test
+    void anArchiveInTheGatewayUsersHomeIsAcceptedAndExpanded() {
+        SpecBuilder builder = full();
+        builder.archive = "~/.cache/hybridge/images/telemetry.oci.tar";
+        assertThat(SpecValidator.problems(builder.build())).isEmpty();
+        assertThat(builder.build().image().archivePath()).contains(
+                java.nio.file.Path.of(System.getProperty("user.home"), ".cache/hybridge/images/telemetry.oci.tar"));
+        builder.archive = "~alice/images/telemetry.oci.tar";
+        assertThat(SpecValidator.problems(builder.build())).extracting(p -> p.field()).containsExactly("image.archive");
+    }
 }

@@ -25,6 +25,9 @@ import io.hybridge.api.workload.WorkloadSpec;
 
 /** An in-memory engine for the supervisor's logic tests; the real engines are tested end to end. */
 final class FakeRuntime implements WorkloadRuntime {
+    /** Ids like the microVM runtime's: the instance name, the same for every incarnation of a replica. */
+    volatile boolean idsByName;
+
     final Map<String, InstanceInfo> instances = new ConcurrentHashMap<>();
     final Map<String, String> gatewayOf = new ConcurrentHashMap<>();
     final List<InstanceRequest> starts = new CopyOnWriteArrayList<>();
@@ -72,7 +75,7 @@ final class FakeRuntime implements WorkloadRuntime {
             throw startFailure;
         }
         starts.add(request);
-        String id = "c" + ids.incrementAndGet();
+        String id = idsByName ? request.instanceName() : "c" + ids.incrementAndGet();
         InstanceInfo info = new InstanceInfo(id, request.spec().name(), request.replica(), request.specHash(),
                 InstanceState.RUNNING, 0, false, Instant.now(), null, "");
         instances.put(id, info);

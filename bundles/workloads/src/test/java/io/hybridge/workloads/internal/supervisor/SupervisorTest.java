@@ -142,6 +142,23 @@ class SupervisorTest {
     }
 
     @Test
+    void exitsAreSeenWhenTheRuntimeReusesTheInstanceIdForTheNextIncarnation() {
+        runtime.idsByName = true;
+        supervisor.addRuntime(runtime);
+        supervisor.desire(spec("app"), "h1", "config");
+        awaitState("app", WorkloadState.RUNNING);
+        String id = runtime.running("app").get(0).instanceId();
+
+        runtime.exit(id, 1);
+        await(() -> runtime.starts.size() == 2 && runtime.running("app").size() == 1, () -> "the first restart");
+        assertThat(runtime.running("app").get(0).instanceId()).isEqualTo(id);
+        runtime.exit(id, 1);
+
+        await(() -> runtime.starts.size() == 3 && supervisor.status("app").orElseThrow().restarts() == 2,
+                () -> "the second exit seen and restarted; status " + supervisor.status("app"));
+    }
+
+    @Test
     void aCrashLoopStopsAtTheLimitUntilAnOperatorRestartsIt() {
         supervisor.addRuntime(runtime);
         supervisor.desire(spec("app"), "h1", "config");
