@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -68,7 +69,8 @@ import io.hybridge.itests.wire.KuraPayloadProto.KuraPayload.KuraMetric.ValueType
  * System properties: {@code bench.ota.gateways} (20), {@code bench.ota.unit.mib} (5),
  * {@code bench.ota.simulated} (1000; 0 skips), {@code bench.ota.interruption.gateways} (3),
  * {@code bench.ota.interruption.rounds} (3), {@code bench.ota.download.mib} (256),
- * {@code bench.ota.download.rounds} (3). Writes {@code ota.json} to the directory given as the
+ * {@code bench.ota.download.rounds} (3), {@code bench.ota.gateway.java.opts} (HYBRIDGE_JAVA_OPTS of the
+ * gateways; empty: the shipped C1-only JIT). Writes {@code ota.json} to the directory given as the
  * first argument.
  */
 public final class OtaBenchmark {
@@ -103,13 +105,18 @@ public final class OtaBenchmark {
                 GatewayFleet fleet = GatewayFleet.install(work, broker, gateways, "128m", 10)) {
             FleetManager manager = fleet.startManager(new EngineSettings(Duration.ofMillis(50), Duration.ofSeconds(10), 2,
                     Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(1)));
+            String javaOpts = System.getProperty("bench.ota.gateway.java.opts", "");
+            if (!javaOpts.isBlank()) {
+                fleet.gateways().forEach(g -> g.env("HYBRIDGE_JAVA_OPTS", javaOpts));
+            }
+            result.put("gatewayJavaOpts", javaOpts);
             long t0 = System.nanoTime();
             fleet.startAll();
             fleet.awaitInventory(Duration.ofMinutes(2));
             result.put("gatewaysStartSeconds", round2((System.nanoTime() - t0) / 1e9));
             OtaBenchmark bench = new OtaBenchmark(work, fleet, manager);
             result.put("rolloutReal", bench.rolloutToRealGateways(unitMib));
-            result.put("interruption", bench.interruption(Integer.getInteger("bench.ota.interruption.gateways", 3),
+            result.put("interruption", bench.interruption(broker, Integer.getInteger("bench.ota.interruption.gateways", 3),
                     Integer.getInteger("bench.ota.interruption.rounds", 3)));
             result.put("download", bench.downloadThroughput(broker, Integer.getInteger("bench.ota.download.mib", 256),
                     Integer.getInteger("bench.ota.download.rounds", 3)));
@@ -124,6 +131,15 @@ public final class OtaBenchmark {
         String json = JSON.writeValueAsString(result);
         Files.writeString(out.resolve("ota.json"), json);
         System.out.println(json);
+        deleteTree(work); // 20 installations and the 256 MiB files
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     // ---- rollout to the real gateways -----------------------------------------------------------
@@ -183,11 +199,12 @@ public final class OtaBenchmark {
 
     // ---- service interruption --------------------------------------------------------------------
 
-    private Map<String, Object> interruption(int gatewayCount, int rounds) throws Exception {
+    private Map<String, Object> interruption(CloudBroker broker, int gatewayCount, int rounds) throws Exception {
         List<String> ids = fleet.clientIds().subList(0, Math.min(gatewayCount, fleet.clientIds().size()));
         install(probeUnit("1.0.0"), ids);
         List<Double> gaps = new ArrayList<>();
         List<Double> baselines = new ArrayList<>();
+        List<Double> agentMeasured = new ArrayList<>();
         List<Map<String, Object>> samples = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             String version = "1.0." + round;
@@ -196,6 +213,9 @@ public final class OtaBenchmark {
                 GatewayProcess gateway = fleet.gateways().get(fleet.clientIds().indexOf(id));
                 URI probe = gateway.url("/probe");
                 Wait.until("the probe answering on " + id, Duration.ofSeconds(30), () -> answer(probe) != null);
+                for (int warm = 0; warm < 200; warm++) {
+                    answer(probe); // connection and JIT of both sides warm before anything is timed
+                }
                 // baseline: the same polling for about as long as an update takes, with nothing happening
                 Poller quiet = Poller.start(http, probe);
                 long q0 = System.nanoTime();
@@ -206,11 +226,18 @@ public final class OtaBenchmark {
                 Wait.until(id + " answering with " + version, Duration.ofSeconds(30),
                         () -> ("probe " + version).equals(answer(probe)));
                 during.stop();
+                long agentMillis;
+                try (KapuaClient kapua = new KapuaClient(broker)) {
+                    JsonNode newest = JSON.readTree(kapua.request(GatewayFleet.ACCOUNT, id, "DEPLOY-V2", "GET/jobs", null,
+                            Duration.ofSeconds(30)).body()).path("history").path(0);
+                    agentMillis = newest.path("interruptionMillis").asLong(-1);
+                }
+                agentMeasured.add((double) agentMillis);
                 gaps.add(during.longestGapMillis());
                 baselines.add(quiet.longestGapMillis());
                 samples.add(Map.of("gateway", id, "round", round, "gapMillis", round2(during.longestGapMillis()),
                         "baselineGapMillis", round2(quiet.longestGapMillis()), "answers", during.answers(),
-                        "errors", during.errors()));
+                        "errors", during.errors(), "agentInterruptionMillis", agentMillis));
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -219,6 +246,7 @@ public final class OtaBenchmark {
         out.put("medianLongestGapMillis", round2(median(gaps)));
         out.put("maxLongestGapMillis", round2(gaps.stream().mapToDouble(Double::doubleValue).max().orElse(0)));
         out.put("baselineMedianLongestGapMillis", round2(median(baselines)));
+        out.put("agentMedianInterruptionMillis", median(agentMeasured));
         out.put("targetMillis", 200);
         out.put("samples", samples);
         return out;
@@ -331,16 +359,14 @@ public final class OtaBenchmark {
         long bytes = Files.size(jar);
         String gw = fleet.clientIds().get(0);
         List<Double> ota = new ArrayList<>();
+        List<Double> onGateway = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
         try (KapuaClient kapua = new KapuaClient(broker)) {
             kapua.subscribe("$EDC/" + GatewayFleet.ACCOUNT + "/" + kapua.clientId() + "/DEPLOY-V2/#");
             for (int round = 1; round <= rounds; round++) {
-                Path target = work.resolve("plain-" + round + ".bin");
-                long p0 = System.nanoTime();
-                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofFile(target));
-                plain.add(bytes / 1048576.0 / ((System.nanoTime() - p0) / 1e9));
-                Files.delete(target);
-
+                if (round % 2 == 1) { // alternating which goes first
+                    plain.add(plainFetch(url, bytes, round));
+                }
                 long job = 900_000 + round;
                 long o0 = System.nanoTime();
                 download(kapua, gw, job, url, unit);
@@ -349,19 +375,61 @@ public final class OtaBenchmark {
                                 && ("COMPLETED".equals(r.metric("dp.download.status"))
                                         || fail(job, r.metric("dp.download.status"), r.metric("dp.download.error.message")))));
                 ota.add(bytes / 1048576.0 / ((System.nanoTime() - o0) / 1e9));
+                // the gateway's own clock (GET/jobs): job accepted to finished (after the hash, signature
+                // and content checks), without the MQTT legs
+                JsonNode done = finishedJob(kapua, gw, job);
+                onGateway.add(bytes / 1048576.0 / Math.max(0.001, (done.path("finishedAt").asLong() - done.path("startedAt").asLong()) / 1000.0));
+                if (round % 2 == 0) {
+                    plain.add(plainFetch(url, bytes, round));
+                }
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bytes", bytes);
         out.put("rounds", rounds);
         out.put("otaMiBPerSecond", round1(median(ota)));
+        out.put("otaOnGatewayMiBPerSecond", round1(median(onGateway)));
         out.put("plainHttpClientMiBPerSecond", round1(median(plain)));
         out.put("ratio", round2(median(ota) / median(plain)));
+        out.put("ratioOnGateway", round2(median(onGateway) / median(plain)));
+        out.put("plainFetchThenFsyncMiBPerSecond", round1(median(plainDurable)));
+        out.put("ratioToFetchThenFsync", round2(median(ota) / median(plainDurable)));
         out.put("targetRatio", 0.9);
         out.put("otaSamples", ota.stream().map(OtaBenchmark::round1).toList());
+        out.put("otaOnGatewaySamples", onGateway.stream().map(OtaBenchmark::round1).toList());
         out.put("plainSamples", plain.stream().map(OtaBenchmark::round1).toList());
         return out;
     }
+
+    /** A finished job from the gateway's GET/jobs history. */
+    private static JsonNode finishedJob(KapuaClient kapua, String gw, long job) throws Exception {
+        JsonNode jobs = JSON.readTree(kapua.request(GatewayFleet.ACCOUNT, gw, "DEPLOY-V2", "GET/jobs", null,
+                Duration.ofSeconds(30)).body());
+        for (JsonNode j : jobs.path("history")) {
+            if (j.path("id").asLong() == job) {
+                return j;
+            }
+        }
+        throw new IllegalStateException("job " + job + " is not in the history of " + gw + ": " + jobs);
+    }
+
+    /** The baseline: a JDK HttpClient fetch of the same URL to a file; MiB/s. */
+    private double plainFetch(String url, long bytes, int round) throws Exception {
+        Path target = work.resolve("plain-" + round + ".bin");
+        long p0 = System.nanoTime();
+        http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofFile(target));
+        double rate = bytes / 1048576.0 / ((System.nanoTime() - p0) / 1e9);
+        // the gateway makes its download durable before it reports it: the same fetch, then fsync
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(target,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        plainDurable.add(bytes / 1048576.0 / ((System.nanoTime() - p0) / 1e9));
+        Files.delete(target);
+        return rate;
+    }
+
+    private final List<Double> plainDurable = new ArrayList<>();
 
     private static boolean fail(long job, Object status, Object message) {
         if ("FAILED".equals(status)) {
