@@ -34,6 +34,10 @@ public final class CloudBroker implements AutoCloseable {
     private Process process;
 
     private CloudBroker(Path dir, boolean tls) throws IOException {
+        this(dir, tls, false);
+    }
+
+    private CloudBroker(Path dir, boolean tls, boolean anonymous) throws IOException {
         Engines.requireExecutable("/usr/sbin/mosquitto", "mosquitto");
         this.dir = dir;
         this.port = Ports.free();
@@ -48,7 +52,7 @@ public final class CloudBroker implements AutoCloseable {
                 // started as root (CI), mosquitto would switch to user 'mosquitto', who cannot read the
                 // test's private temp dir; as an ordinary user this line has no effect
                 .append("user ").append(System.getProperty("user.name")).append('\n')
-                .append("allow_anonymous false\n")
+                .append("allow_anonymous ").append(anonymous).append('\n')
                 .append("password_file ").append(passwords).append('\n')
                 .append("log_dest file ").append(dir.resolve("mosquitto.log")).append('\n')
                 .append("log_type all\n")
@@ -71,6 +75,14 @@ public final class CloudBroker implements AutoCloseable {
     /** A broker with a plain listener. */
     public static CloudBroker start(Path dir) throws IOException {
         return new CloudBroker(dir, false).start();
+    }
+
+    /**
+     * A broker with a plain listener that also lets clients in without a password: for the
+     * fleet simulator, whose thousand connections carry no credentials.
+     */
+    public static CloudBroker startAllowingAnonymous(Path dir) throws IOException {
+        return new CloudBroker(dir, false, true).start();
     }
 
     /** A broker with a plain and a TLS listener. */

@@ -89,6 +89,9 @@ public final class TargetTransitions {
      * gateway that comes back late still reports its real outcome.
      */
     public static boolean notified(Target t, String type, KuraPayload n, long now) {
+        if (settledByBirth(t)) {
+            return explainBirthOutcome(t, type, n, now);
+        }
         if (!(t.state.inFlight() || t.state == TargetState.OFFLINE || t.state == TargetState.TIMED_OUT)) {
             return false;
         }
@@ -127,10 +130,55 @@ public final class TargetTransitions {
         }
         return switch (status) {
             case DeployV2.COMPLETED -> finish(t, TargetState.SUCCEEDED, null, now);
-            case DeployV2.FAILED -> finish(t, TargetState.FAILED, "failed (reported in BIRTH)", now);
-            case DeployV2.ROLLED_BACK -> finish(t, TargetState.ROLLED_BACK, "rolled back by the gateway (reported in BIRTH)", now);
+            case DeployV2.FAILED -> finish(t, TargetState.FAILED, "failed " + FROM_BIRTH, now);
+            case DeployV2.ROLLED_BACK -> finish(t, TargetState.ROLLED_BACK, "rolled back by the gateway " + FROM_BIRTH, now);
             default -> false;
         };
+    }
+
+    private static final String FROM_BIRTH = "(reported in BIRTH)";
+
+    private static boolean settledByBirth(Target t) {
+        return (t.state == TargetState.FAILED || t.state == TargetState.ROLLED_BACK) && t.message != null
+                && t.message.endsWith(FROM_BIRTH);
+    }
+
+    /**
+     * A gateway publishes its BIRTH directly but its notifications through its store-and-forward
+     * queue, so the BIRTH with {@code deploy.job.last} may overtake the install notification that
+     * carries the reason. The outcome stays what BIRTH said; a notification of the same outcome
+     * only replaces the generic message with the gateway's reason.
+     */
+    private static boolean explainBirthOutcome(Target t, String type, KuraPayload n, long now) {
+        String status;
+        String reason;
+        switch (type) {
+            case "download" -> {
+                status = text(n, DeployV2.DOWNLOAD_STATUS);
+                reason = "download failed: " + text(n, DeployV2.DOWNLOAD_ERROR);
+            }
+            case "install" -> {
+                status = text(n, DeployV2.INSTALL_STATUS);
+                reason = DeployV2.ROLLED_BACK.equals(status)
+                        ? "health gate failed, previous version restored: " + text(n, DeployV2.INSTALL_ERROR)
+                        : "install failed: " + text(n, DeployV2.INSTALL_ERROR);
+            }
+            case "uninstall" -> {
+                status = text(n, DeployV2.UNINSTALL_STATUS);
+                reason = "install failed: " + text(n, DeployV2.UNINSTALL_ERROR);
+            }
+            default -> {
+                return false;
+            }
+        }
+        boolean same = (t.state == TargetState.FAILED && DeployV2.FAILED.equals(status))
+                || (t.state == TargetState.ROLLED_BACK && DeployV2.ROLLED_BACK.equals(status));
+        if (!same) {
+            return false;
+        }
+        t.message = reason.length() <= 2000 ? reason : reason.substring(0, 2000);
+        t.updated = now;
+        return true;
     }
 
     private static boolean installOutcome(Target t, String status, int progress, String error, long now) {

@@ -100,6 +100,25 @@ class TargetTransitionsTest {
     }
 
     @Test
+    void aNotificationOvertakenByBirthStillGivesItsReason() {
+        Target t = pending();
+        TargetTransitions.dispatched(t, 7001, 10);
+        TargetTransitions.accepted(t, 11);
+        assertThat(TargetTransitions.lastJob(t, "ROLLED_BACK", 20)).isTrue();
+        assertThat(TargetTransitions.notified(t, "install", install(DeployV2.ROLLED_BACK, "bundle x did not start"), 21)).isTrue();
+        assertThat(t.state()).isEqualTo(TargetState.ROLLED_BACK);
+        assertThat(t.message()).isEqualTo("health gate failed, previous version restored: bundle x did not start");
+        assertThat(t.finished()).isEqualTo(20);
+        // once explained, a duplicate changes nothing; a notification of another outcome never did
+        assertThat(TargetTransitions.notified(t, "install", install(DeployV2.ROLLED_BACK, "bundle x did not start"), 22)).isFalse();
+        Target failed = pending();
+        TargetTransitions.dispatched(failed, 7001, 10);
+        TargetTransitions.lastJob(failed, "FAILED", 20);
+        assertThat(TargetTransitions.notified(failed, "install", install(DeployV2.COMPLETED, null), 21)).isFalse();
+        assertThat(failed.state()).isEqualTo(TargetState.FAILED);
+    }
+
+    @Test
     void onlyPendingTargetsAreCancelled() {
         Target t = pending();
         assertThat(TargetTransitions.cancelled(t, 5)).isTrue();
