@@ -120,12 +120,12 @@ public final class UnikernelBenchmark {
     private String spec(String name, Path archive) {
         return """
                 {"name": "%s", "runtime": "unikernel",
-                 "image": {"reference": "hybridge-itest/telemetry:bench", "pullPolicy": "if-not-present", "archive": "%s"},
+                 "image": {"reference": "hybridge-itest/telemetry:%s", "pullPolicy": "if-not-present", "archive": "%s"},
                  "resources": {"cpus": 1.0, "memoryMiB": 256},
                  "env": {"TELEMETRY_STATUS_TOPIC": "telemetry/%s/status", "TELEMETRY_OUTPUT_TOPIC": "telemetry/%s/stats"},
                  "restartPolicy": {"mode": "never"},
                  "bus": {"publish": ["telemetry/#"], "subscribe": ["sensors/+/telemetry"]}}
-                """.formatted(name, archive, name, name);
+                """.formatted(name, Unikernels.telemetryTag(), archive, name, name);
     }
 
     /** Drops the spec, waits for the ready message, removes the workload again. */
