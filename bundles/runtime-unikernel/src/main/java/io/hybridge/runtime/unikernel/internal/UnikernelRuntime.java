@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -94,6 +96,8 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
     private static final Logger LOG = LoggerFactory.getLogger(UnikernelRuntime.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final Duration ASK_AGAIN = Duration.ofSeconds(3);
+    /** How long a prepared image is kept without an instance using it. */
+    static final Duration PREPARE_GRACE = Duration.ofHours(1);
     /** socat, spawned by QEMU per guest connection to the broker (see QemuMicrovmDriver.forwardTarget); without it one connection per VM. */
     private static final Optional<Path> RELAY = RuntimeSettings.onPath("socat");
 
@@ -105,6 +109,7 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
     private final ScheduledExecutorService pump;
     private final Map<String, RunningVm> running = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Instant> recentlyPrepared = new ConcurrentHashMap<>();
     private final List<RuntimeListener> listeners = new CopyOnWriteArrayList<>();
     private final long deviceMemoryBytes = ProcUsage.deviceMemoryBytes();
 
@@ -227,7 +232,8 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
 
     @Override
     public void prepare(WorkloadSpec spec, boolean forcePull) throws WorkloadException {
-        images.prepare(spec.image(), forcePull);
+        UnikernelImage image = images.prepare(spec.image(), forcePull);
+        recentlyPrepared.put(image.manifestDigest(), Instant.now());
     }
 
     // --- start ---------------------------------------------------------------------------
@@ -544,6 +550,45 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
             } catch (IOException e) {
                 throw new WorkloadException(Reason.INTERNAL, "cannot remove " + dir.path() + ": " + e.getMessage(), e);
             }
+        }
+        try {
+            pump.execute(this::collectImageGarbage);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the runtime is deactivating: the next one collects
+        }
+    }
+
+    /**
+     * Frees the image cache of images no instance uses: kept are the images of every instance
+     * directory (running or exited: an exited one may be restarted) and of every prepare in the
+     * last {@link #PREPARE_GRACE} (a workload between prepare and start, or waiting out a backoff).
+     * Runs after each remove, on the runtime's own thread.
+     */
+    void collectImageGarbage() {
+        Instant cutoff = Instant.now().minus(PREPARE_GRACE);
+        recentlyPrepared.values().removeIf(at -> at.isBefore(cutoff));
+        Set<String> inUse = new HashSet<>(recentlyPrepared.keySet());
+        Path root = settings.instancesDir();
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> dirs = Files.list(root)) {
+                for (Path path : dirs.toList()) {
+                    String digest = new InstanceDir(path, settings.socketDir()).manifest().get("imageDigest");
+                    if (digest != null) {
+                        inUse.add(digest);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Image garbage collection skipped: the instance directories cannot be read ({})", e.toString());
+                return; // never collect on a partial view of what is in use
+            }
+        }
+        try {
+            long freed = images.collectGarbage(inUse);
+            if (freed > 0) {
+                LOG.info("Unikernel image cache: {} MiB freed ({} images in use)", freed >> 20, inUse.size());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Unikernel image garbage collection failed: {}", e.toString());
         }
     }
 

@@ -54,4 +54,42 @@ class UnikernelRuntimeTest {
                 .prepare(new WorkloadSpec.Image("hybridge/no-such-guest:1", null, null), false));
         assertEquals(WorkloadException.Reason.IMAGE_NOT_FOUND, missing.reason());
     }
+
+    @Test
+    void imageGarbageCollectionKeepsWhatInstancesAndRecentPreparesUse() throws Exception {
+        RuntimeSettings settings = new RuntimeSettings(true, AcceleratorPolicy.Mode.AUTO, true, Duration.ofSeconds(20), Optional.empty(),
+                "host", 64, 256, 64, "", 1 << 20, "10.0.2.100", 1883, state, state.resolve("sockets"), "");
+        java.util.List<java.util.Set<String>> collected = new java.util.ArrayList<>();
+        io.hybridge.runtime.unikernel.internal.image.ImageStore store = new io.hybridge.runtime.unikernel.internal.image.ImageStore() {
+            @Override
+            public io.hybridge.runtime.unikernel.internal.image.UnikernelImage prepare(WorkloadSpec.Image image, boolean forcePull) {
+                return new io.hybridge.runtime.unikernel.internal.image.UnikernelImage(image.reference(), "sha256:prepared",
+                        state.resolve("k"), Optional.empty(), "", "linux", "qemu", 1, 256, Map.of());
+            }
+
+            @Override
+            public Optional<io.hybridge.runtime.unikernel.internal.image.UnikernelImage> present(String reference) {
+                return Optional.empty();
+            }
+
+            @Override
+            public long collectGarbage(java.util.Set<String> inUse) {
+                collected.add(java.util.Set.copyOf(inUse));
+                return 0;
+            }
+        };
+        UnikernelRuntime runtime = new UnikernelRuntime(settings, store);
+        try {
+            java.nio.file.Files.createDirectories(settings.instancesDir().resolve("hb-gw-old-0"));
+            new io.hybridge.runtime.unikernel.internal.vmm.InstanceDir(settings.instancesDir().resolve("hb-gw-old-0"), settings.socketDir())
+                    .writeManifest(Map.of("gateway", "gw", "imageDigest", "sha256:instance"));
+            runtime.prepare(Specs.spec("fresh", Map.of()), false);
+
+            runtime.collectImageGarbage();
+
+            assertEquals(java.util.List.of(java.util.Set.of("sha256:prepared", "sha256:instance")), collected);
+        } finally {
+            runtime.deactivate();
+        }
+    }
 }
