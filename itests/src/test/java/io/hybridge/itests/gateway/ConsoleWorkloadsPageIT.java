@@ -3,14 +3,11 @@ package io.hybridge.itests.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -21,7 +18,7 @@ import org.openqa.selenium.WebElement;
 
 import io.hybridge.itests.support.Browser;
 import io.hybridge.itests.support.ConsoleClient;
-import io.hybridge.itests.support.Engines;
+import io.hybridge.itests.support.Docker;
 import io.hybridge.itests.support.GatewayProcess;
 import io.hybridge.itests.support.Wait;
 
@@ -47,7 +44,8 @@ class ConsoleWorkloadsPageIT {
     @Test
     void aPastedSpecIsShownFailingARefusedOneNamesItsFieldAndRemoveTakesItAway() throws Exception {
         Browser.require();
-        requireDockerEngine();
+        // the container runtime needs an engine: without one the workload would be engine-unavailable, not failed
+        Docker.require();
         try (GatewayProcess gateway = GatewayProcess.install(dir, "gw").env("HYBRIDGE_ADMIN_PASSWORD", PASSWORD)
                 .startAndAwaitReady();
              Browser browser = Browser.headless(dir.resolve("chromedriver.log"))) {
@@ -142,22 +140,6 @@ class ConsoleWorkloadsPageIT {
             return page.findElement(By.tagName("body")).getText();
         } catch (RuntimeException e) {
             return "(unreadable: " + e + ")";
-        }
-    }
-
-    /** The container runtime needs an engine; without one the workload would be engine-unavailable, not failed. */
-    private static void requireDockerEngine() throws IOException, InterruptedException {
-        Engines.requireExecutable("/usr/bin/docker", "docker.io");
-        Process info = new ProcessBuilder("docker", "info", "--format", "{{.ServerVersion}}").redirectErrorStream(true).start();
-        boolean done = info.waitFor(30, TimeUnit.SECONDS);
-        String output = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (!done || info.exitValue() != 0) {
-            info.destroyForcibly();
-            String reason = "no Docker engine answers 'docker info' (" + output + "): run itests/provision/provision.sh";
-            if (Engines.ci()) {
-                throw new AssertionError(reason);
-            }
-            Assumptions.abort(reason);
         }
     }
 }

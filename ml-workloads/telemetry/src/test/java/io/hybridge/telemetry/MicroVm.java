@@ -37,7 +37,7 @@ final class MicroVm {
     /** The image the build made; QEMU must be there (skip, or fail with CI=true). */
     static MicroVm built() throws IOException {
         if (Boolean.getBoolean("telemetry.microvm.skip")) {
-            Assumptions.abort("-Dtelemetry.microvm.skip=true: no microVM image was built");
+            Assumptions.abort("-Dtelemetry.microvm.skip=true: no microVM image was built"); // an explicit opt-out of the image build; .ci/run never sets it
         }
         Path file = Path.of(System.getProperty("telemetry.microvm.properties", "target/microvm-image.properties"));
         if (!Files.isRegularFile(file)) {

@@ -94,7 +94,7 @@ class DeploymentAgentRecoveryTest {
                 return value;
             }
             try {
-                Thread.sleep(50); // poll interval while the agent's thread works
+                Thread.sleep(50); // the poll interval of this deadline-bounded wait (20 s) on the agent's state
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
