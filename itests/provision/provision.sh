@@ -58,10 +58,12 @@ else
   say "Debian packages present: mosquitto mosquitto-clients openssl docker.io binutils libc-bin docker-registry apache2-utils busybox-static curl socat chromium chromium-driver"
 fi
 
-# microVM image build and boot (issue 5); the package's own registry service is not the tests'
+# microVM image build and boot (issue 5); the package's own registry service is not the tests'.
+# libnss3: the gateway hashes OTA units and image blobs with NSS (io.hybridge.api.crypto.Digests)
 missing=""
 for pair in qemu-system-x86:/usr/bin/qemu-system-x86_64 cpio:/usr/bin/cpio zstd:/usr/bin/zstd gcc:/usr/bin/gcc \
-    libc6-dev:/usr/include/stdio.h docker-registry:/usr/bin/docker-registry apache2-utils:/usr/bin/htpasswd; do
+    libc6-dev:/usr/include/stdio.h docker-registry:/usr/bin/docker-registry apache2-utils:/usr/bin/htpasswd \
+    libnss3:/usr/lib/$(uname -m)-linux-gnu/libsoftokn3.so; do
   pkg=${pair%%:*}; bin=${pair#*:}
   [ -e "$bin" ] || missing="$missing $pkg"
 done
@@ -71,7 +73,7 @@ if [ -n "$missing" ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   as_root sh -c 'invoke-rc.d docker-registry stop >/dev/null 2>&1 || service docker-registry stop >/dev/null 2>&1 || true'
 else
-  say "Debian packages present: qemu-system-x86 cpio zstd gcc libc6-dev docker-registry apache2-utils"
+  say "Debian packages present: qemu-system-x86 cpio zstd gcc libc6-dev docker-registry apache2-utils libnss3"
 fi
 # the telemetry image resolves linux-image-cloud-amd64 from the local apt lists
 if ! apt-cache show --no-all-versions linux-image-cloud-amd64 >/dev/null 2>&1; then

@@ -61,9 +61,9 @@ import io.hybridge.itests.wire.KuraPayloadProto.KuraPayload.KuraMetric.ValueType
  * ≤ 200 ms); baseline: the longest gap of the same polling without an update;</li>
  * <li><b>download throughput</b>: the gateway's OTA download of a 256 MiB unit (EXEC/download
  * with {@code dp.install=false}: streamed to disk with SHA-256, verified, signature checked;
- * request to the COMPLETED download notification) against a plain JDK {@code HttpClient}
- * fetch of the same file to disk from the same loopback server, interleaved rounds, medians,
- * ratio (target ≥ 0.9).</li>
+ * request to the COMPLETED download notification) against two plain fetches of the same file
+ * to disk from the same loopback server: a JDK {@code HttpClient} with {@code BodyHandlers.ofFile}
+ * in this JVM, and {@code curl -o}; interleaved rounds, medians, ratio to each (target ≥ 0.9).</li>
  * </ul>
  *
  * System properties: {@code bench.ota.gateways} (20), {@code bench.ota.unit.mib} (5),
@@ -361,11 +361,15 @@ public final class OtaBenchmark {
         List<Double> ota = new ArrayList<>();
         List<Double> onGateway = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
+        List<Double> curl = new ArrayList<>();
+        List<Double> transferMillis = new ArrayList<>();
+        List<Double> verifyMillis = new ArrayList<>();
         try (KapuaClient kapua = new KapuaClient(broker)) {
             kapua.subscribe("$EDC/" + GatewayFleet.ACCOUNT + "/" + kapua.clientId() + "/DEPLOY-V2/#");
             for (int round = 1; round <= rounds; round++) {
                 if (round % 2 == 1) { // alternating which goes first
                     plain.add(plainFetch(url, bytes, round));
+                    curl.add(curlFetch(url, bytes, round));
                 }
                 long job = 900_000 + round;
                 long o0 = System.nanoTime();
@@ -379,7 +383,10 @@ public final class OtaBenchmark {
                 // and content checks), without the MQTT legs
                 JsonNode done = finishedJob(kapua, gw, job);
                 onGateway.add(bytes / 1048576.0 / Math.max(0.001, (done.path("finishedAt").asLong() - done.path("startedAt").asLong()) / 1000.0));
+                transferMillis.add((double) done.path("transferMillis").asLong());
+                verifyMillis.add((double) done.path("verifyMillis").asLong());
                 if (round % 2 == 0) {
+                    curl.add(curlFetch(url, bytes, round));
                     plain.add(plainFetch(url, bytes, round));
                 }
             }
@@ -392,12 +399,18 @@ public final class OtaBenchmark {
         out.put("plainHttpClientMiBPerSecond", round1(median(plain)));
         out.put("ratio", round2(median(ota) / median(plain)));
         out.put("ratioOnGateway", round2(median(onGateway) / median(plain)));
+        out.put("curlMiBPerSecond", round1(median(curl)));
+        out.put("ratioToCurl", round2(median(ota) / median(curl)));
         out.put("plainFetchThenFsyncMiBPerSecond", round1(median(plainDurable)));
         out.put("ratioToFetchThenFsync", round2(median(ota) / median(plainDurable)));
         out.put("targetRatio", 0.9);
         out.put("otaSamples", ota.stream().map(OtaBenchmark::round1).toList());
         out.put("otaOnGatewaySamples", onGateway.stream().map(OtaBenchmark::round1).toList());
         out.put("plainSamples", plain.stream().map(OtaBenchmark::round1).toList());
+        out.put("curlSamples", curl.stream().map(OtaBenchmark::round1).toList());
+        // the gateway's own split of a job: fetch to fsync, then hash/signature/content checks
+        out.put("gatewayTransferMillis", transferMillis);
+        out.put("gatewayVerifyMillis", verifyMillis);
         return out;
     }
 
@@ -430,6 +443,22 @@ public final class OtaBenchmark {
     }
 
     private final List<Double> plainDurable = new ArrayList<>();
+
+    /** The other baseline: {@code curl -o} of the same URL; MiB/s. */
+    private double curlFetch(String url, long bytes, int round) throws Exception {
+        Path target = work.resolve("curl-" + round + ".bin");
+        long c0 = System.nanoTime();
+        Process curl = new ProcessBuilder("curl", "-sS", "--fail", "-o", target.toString(), url).inheritIO().start();
+        if (curl.waitFor() != 0) {
+            throw new IllegalStateException("curl " + url + " exited " + curl.exitValue());
+        }
+        double rate = bytes / 1048576.0 / ((System.nanoTime() - c0) / 1e9);
+        if (Files.size(target) != bytes) {
+            throw new IllegalStateException("curl fetched " + Files.size(target) + " of " + bytes + " bytes");
+        }
+        Files.delete(target);
+        return rate;
+    }
 
     private static boolean fail(long job, Object status, Object message) {
         if ("FAILED".equals(status)) {

@@ -36,23 +36,35 @@ public final class BundleArchiveCheck {
                         ? "not a jar/zip archive (no entries could be read; corrupt or truncated?)"
                         : "no META-INF/MANIFEST.MF as the first entries: not a bundle");
             }
-            var main = manifest.getMainAttributes();
-            String bsn = main.getValue("Bundle-SymbolicName");
-            if (bsn == null || bsn.isBlank()) {
-                return Optional.of("the manifest has no Bundle-SymbolicName: a plain jar, not an OSGi bundle "
-                        + "(wrap it with bnd, or embed it in a bundle)");
-            }
-            String version = main.getValue("Bundle-Version");
-            if (version != null) {
-                try {
-                    Version.parseVersion(version.trim());
-                } catch (IllegalArgumentException e) {
-                    return Optional.of("Bundle-Version '" + version + "' is not an OSGi version (major.minor.micro.qualifier)");
-                }
-            }
-            return Optional.empty();
+            return manifestProblem(manifest);
         } catch (IOException | SecurityException e) {
             return Optional.of("not a readable jar archive (" + e.getMessage() + "); corrupt or truncated?");
         }
+    }
+
+    /**
+     * Empty when the manifest makes a bundle; otherwise why not. For callers that already proved
+     * the archive whole another way (the OTA agent reads it with {@code ZipFile}, which is an order
+     * of magnitude faster for large stored entries than streaming it again).
+     */
+    public static Optional<String> manifestProblem(Manifest manifest) {
+        if (manifest == null) {
+            return Optional.of("no META-INF/MANIFEST.MF: not a bundle");
+        }
+        var main = manifest.getMainAttributes();
+        String bsn = main.getValue("Bundle-SymbolicName");
+        if (bsn == null || bsn.isBlank()) {
+            return Optional.of("the manifest has no Bundle-SymbolicName: a plain jar, not an OSGi bundle "
+                    + "(wrap it with bnd, or embed it in a bundle)");
+        }
+        String version = main.getValue("Bundle-Version");
+        if (version != null) {
+            try {
+                Version.parseVersion(version.trim());
+            } catch (IllegalArgumentException e) {
+                return Optional.of("Bundle-Version '" + version + "' is not an OSGi version (major.minor.micro.qualifier)");
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -25,6 +25,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Largest download (MiB)")
     long maxDownloadMiB() default 1024;
 
+    @AttributeDefinition(name = "Download CA certificates", description = "A PEM file of CA certificates trusted,"
+            + " besides the JDK's, for https dp.uri (a unit server with a private CA). Empty: the JDK's CAs only.")
+    String downloadCaCertificates() default "";
+
     @AttributeDefinition(name = "Largest unpacked archive (MiB)", description = "A feature archive or image tar that"
             + " unpacks to more is refused as a zip bomb.")
     long maxUnpackedMiB() default 2048;

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import io.hybridge.api.cloud.BirthContributor;
 import io.hybridge.api.cloud.CloudPublisher;
+import io.hybridge.api.crypto.Digests;
 import io.hybridge.api.health.Health;
 import io.hybridge.api.health.HealthContributor;
 import io.hybridge.api.health.HealthStatus;
@@ -67,6 +68,7 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
     private final List<WorkloadRuntime> runtimes = new CopyOnWriteArrayList<>();
     private volatile ServiceComponentRuntime scr;
     private volatile CloudPublisher cloud;
+    private final List<String> configProblems = new ArrayList<>();
 
     @Activate
     public DeploymentAgent(DeployConfig config, BundleContext context) throws IOException {
@@ -83,7 +85,7 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         this.bundles = new BundleSwitch(context, store);
         this.gate = new HealthGate(() -> scr, () -> contributors,
                 () -> context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel());
-        this.downloader = new Downloader(Downloader.newClient(), config.maxDownloadMiB() * MIB);
+        this.downloader = new Downloader(downloadTls(config), config.maxDownloadMiB() * MIB);
         this.limits = new UnitArchive.Limits(config.maxArchiveEntries(), config.maxUnpackedMiB() * MIB);
         this.runner = new JobRunner(config, keys, stateDir, journal, installed, store, bundles, gate, downloader, limits,
                 context.getBundle(0), () -> cloud, () -> runtimes, SelfUpdateSite.of(context));
@@ -97,6 +99,17 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
             LOG.info("OTA: job {} ({} {}) was at step {} when the gateway stopped; recovering", job.id, job.name,
                     job.version, job.step);
             runner.resume(job);
+        }
+    }
+
+    /** A bad CA file does not stop OTA: https keeps the JDK's CAs, and /health names the file. */
+    private javax.net.ssl.SSLSocketFactory downloadTls(DeployConfig config) {
+        try {
+            return DownloadTls.trusting(config.downloadCaCertificates());
+        } catch (DeployException e) {
+            configProblems.add(e.getMessage());
+            LOG.error("OTA: {}; https downloads trust the JDK's CAs only", e.getMessage());
+            return null;
         }
     }
 
@@ -275,11 +288,13 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("trustedKeys", List.copyOf(keys.ids()));
         details.put("installed", installed.inventory());
+        details.put("digests", Digests.implementation());
         Job running = runner.active().orElse(null);
         if (running != null) {
             details.put("job", running.id + " " + running.operation + " " + running.name + " " + running.step);
         }
         List<String> problems = new ArrayList<>(keys.problems());
+        problems.addAll(configProblems);
         if (config.allowUnsigned()) {
             problems.add(0, "unsigned units are accepted (allowUnsigned=true in " + PID + "): development only");
         }

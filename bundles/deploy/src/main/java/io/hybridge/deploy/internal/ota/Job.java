@@ -77,6 +77,9 @@ final class Job {
     String fromVersion;
     long startedAt;
     long finishedAt;
+    /** Time spent fetching (to the file's fsync) and verifying (hash, signature, content): where a slow download went. */
+    long transferMillis;
+    long verifyMillis;
 
     boolean finished() {
         return step == Step.DONE;
@@ -128,6 +131,8 @@ final class Job {
         put(map, "fromVersion", fromVersion);
         map.put("startedAt", startedAt);
         map.put("finishedAt", finishedAt);
+        map.put("transferMillis", transferMillis);
+        map.put("verifyMillis", verifyMillis);
         return map;
     }
 
@@ -174,6 +179,8 @@ final class Job {
         job.fromVersion = string(map, "fromVersion");
         job.startedAt = number(map, "startedAt");
         job.finishedAt = number(map, "finishedAt");
+        job.transferMillis = number(map, "transferMillis");
+        job.verifyMillis = number(map, "verifyMillis");
         return job;
     }
 

@@ -173,6 +173,7 @@ final class JobRunner {
         notify(job, "download", JobPayloads.download(job));
         UnitHash expected = job.hash == null ? null : UnitHash.parse(job.hash);
         Downloader.Result result;
+        long t0 = System.nanoTime();
         try {
             result = downloader.fetch(URI.create(job.uri), part, job.resume, expected, job.blockSize,
                     job.blockDelayMillis, Duration.ofMillis(job.timeoutMillis > 0 ? job.timeoutMillis : 60_000), cancel,
@@ -188,12 +189,15 @@ final class JobRunner {
             }
             throw e;
         }
+        long t1 = System.nanoTime();
+        job.transferMillis = (t1 - t0) / 1_000_000;
         try {
             verify(job, result, part);
         } catch (DeployException e) {
             Files.deleteIfExists(part); // a file that failed verification is never resumed
             throw e;
         }
+        job.verifyMillis = (System.nanoTime() - t1) / 1_000_000;
         String sha256 = HexFormat.of().formatHex(result.sha256());
         Path stored = store.adopt(part, sha256, "unit");
         job.unitFile = stored.toString();
@@ -204,8 +208,8 @@ final class JobRunner {
         job.step = Job.Step.DOWNLOADED;
         journal.save(job);
         notify(job, "download", JobPayloads.download(job));
-        LOG.info("OTA job {}: {} {} downloaded and verified ({} bytes, sha256 {})", job.id, job.name, job.version,
-                result.size(), sha256);
+        LOG.info("OTA job {}: {} {} downloaded in {} ms and verified in {} ms ({} bytes, sha256 {})", job.id, job.name,
+                job.version, job.transferMillis, job.verifyMillis, result.size(), sha256);
     }
 
     /** Hash, signature and content checks: a unit that fails any of them is refused before install. */

@@ -106,19 +106,17 @@ final class UnitArchive {
     /** A bundle unit: a complete jar whose manifest makes it a bundle. */
     static Manifest checkBundle(Path jar, Limits limits) throws DeployException {
         checkZip(jar, limits);
-        try (InputStream in = Files.newInputStream(jar)) {
-            Optional<String> problem = BundleArchiveCheck.problem(in);
-            if (problem.isPresent()) {
-                throw new DeployException("not a bundle: " + problem.get());
-            }
-        } catch (IOException e) {
-            throw new DeployException("the bundle cannot be read: " + e.getMessage());
-        }
+        Manifest manifest;
         try (JarFile file = new JarFile(jar.toFile(), false)) {
-            return file.getManifest();
+            manifest = file.getManifest();
         } catch (IOException e) {
             throw new DeployException("truncated or corrupt bundle: " + e.getMessage());
         }
+        Optional<String> problem = BundleArchiveCheck.manifestProblem(manifest);
+        if (problem.isPresent()) {
+            throw new DeployException("not a bundle: " + problem.get());
+        }
+        return manifest;
     }
 
     /**

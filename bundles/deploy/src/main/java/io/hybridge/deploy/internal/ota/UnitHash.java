@@ -5,6 +5,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 
+import io.hybridge.api.crypto.Digests;
+
 /**
  * The expected hash of a unit, {@code dp.download.hash} = {@code ALGO:hex} as Kura writes it
  * ({@code SHA-256:9f86…}, {@code MD5:…}). Any digest the JDK knows is accepted; the gateway
@@ -34,7 +36,7 @@ record UnitHash(String algorithm, String hex) {
 
     MessageDigest newDigest() {
         try {
-            return MessageDigest.getInstance(algorithm);
+            return Digests.newDigest(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

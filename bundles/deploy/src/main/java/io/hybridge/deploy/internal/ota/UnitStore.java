@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.jar.JarOutputStream;
@@ -16,6 +15,8 @@ import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 
 import org.osgi.framework.Bundle;
+
+import io.hybridge.api.crypto.Digests;
 
 /**
  * Content-addressed files under {@code store/}: {@code <sha256>.<ext>}. Units, the bundle jars
@@ -105,10 +106,6 @@ final class UnitStore {
     }
 
     private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256();
     }
 }

@@ -27,8 +27,20 @@ final class RangeServer implements AutoCloseable {
     final AtomicInteger rangeRequests = new AtomicInteger();
 
     RangeServer(byte[] content) throws IOException {
+        this(content, null);
+    }
+
+    /** Serves over HTTPS with {@code tls}'s key when it is not {@code null}. */
+    RangeServer(byte[] content, javax.net.ssl.SSLContext tls) throws IOException {
         this.content = content;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls != null) {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server = https;
+        } else {
+            server = HttpServer.create(loopback, 0);
+        }
         server.createContext("/", exchange -> {
             byte[] body = this.content;
             int from = 0;
@@ -76,7 +88,8 @@ final class RangeServer implements AutoCloseable {
     }
 
     URI uri(String name) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + name);
+        String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/" + name);
     }
 
     @Override
