@@ -185,7 +185,7 @@ org.opencontainers.image.version=$VERSION
 EOF
 oci_key=$( (sha256sum "$out/vmlinuz" "$out/initrd" "$annotations" "$IMAGE_TOOLS_JAR" | awk '{ print $1 }') | sha256sum | cut -c1-64)
 if [ ! -f "$tar" ] || [ ! -f "$layout/index.json" ] || [ "$(cat "$out/oci.key" 2>/dev/null)" != "$oci_key" ]; then
-  digest=$("$JAVA_HOME/bin/java" -jar "$IMAGE_TOOLS_JAR" layout --out "$layout" --tar "$tar" --ref "$VERSION" \
+  digest=$("$JAVA_HOME/bin/java" -jar "$IMAGE_TOOLS_JAR" layout --out "$layout" --tar "$tar" --ref "$VERSION" --name "hybridge/telemetry:$VERSION" \
     --annotations "$annotations" --file "unikernel/vmlinuz=$out/vmlinuz" --file "unikernel/initrd=$out/initrd")
   printf '%s' "$oci_key" >"$out/oci.key"
   state=built

@@ -324,6 +324,45 @@ class OtaOverCloudIT {
         }
     }
 
+    /**
+     * Asserts: the telemetry task's microVM image (the OCI layout tar the build writes, which names
+     * its image in full) as a workload-image unit goes into the unikernel runtime's image cache
+     * under its reference and is reported COMPLETED; the same image in a layout that names it only
+     * by its tag is refused with the reason, and no reference moves.
+     */
+    @Test
+    void aUnikernelImageUnitGoesIntoTheImageCache() throws Exception {
+        Mosquitto.require();
+        Path archive = io.hybridge.itests.support.Unikernels.telemetryArchive();
+        String reference = "hybridge/telemetry:" + io.hybridge.itests.support.Unikernels.telemetryTag();
+        Path tagOnly = io.hybridge.imagetools.OciImageLayout.write(dir.resolve("tag-only"), dir.resolve("tag-only.oci.tar"),
+                "9.9", Map.of("unikernel/vmlinuz", Files.writeString(dir.resolve("vmlinuz"), "not a kernel")),
+                Map.of("com.urunc.unikernel.binary", "/unikernel/vmlinuz", "com.urunc.unikernel.unikernelType", "linux")).tar();
+        String gw = "gw-ota-unikernel-image";
+        try (CloudBroker broker = CloudBroker.start(dir.resolve("broker"));
+                UnitServer units = new UnitServer();
+                KapuaClient kapua = new KapuaClient(broker);
+                GatewayProcess gateway = gateway(broker, gw)) {
+            kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
+            startAndAwaitOta(gateway);
+            Path refs = gateway.home().resolve("var/unikernel/images/refs.json");
+
+            byte[] unnamed = Files.readAllBytes(tagOnly);
+            units.put("tag-only.oci.tar", unnamed);
+            long refused = install(kapua, gw, units, "tag-only.oci.tar", unnamed, "tag-only-image", "9.9", Map.of());
+            assertThat(String.valueOf(awaitInstall(kapua, refused, "FAILED").metric("dp.install.error.message")))
+                    .contains("is named only '9.9'").contains("io.containerd.image.name");
+
+            byte[] image = Files.readAllBytes(archive);
+            units.put("telemetry.oci.tar", image);
+            long job = install(kapua, gw, units, "telemetry.oci.tar", image, "telemetry-image", "1", Map.of());
+            awaitInstall(kapua, job, "COMPLETED");
+            assertThat(Files.readString(refs)).contains("\"" + reference + "\"").doesNotContain("9.9");
+            assertThat(request(kapua, gw, "GET/packages", Map.of()).metric("packages.json").toString())
+                    .contains("telemetry-image").contains("\"type\":\"workload-image\"").doesNotContain("tag-only-image");
+        }
+    }
+
     // ---- the fleet operator's side ----------------------------------------------------------
 
     private GatewayProcess gateway(CloudBroker broker, String gw) throws IOException {

@@ -16,7 +16,7 @@ import java.util.Properties;
  *
  * <pre>
  * trim   --out trimmed.jar --release 17 --root app.jar [--root ...] lib.jar...
- * layout --out dir [--tar file] --ref tag --annotations file.properties --file path/in/image=host/file ...
+ * layout --out dir [--tar file] --ref tag [--name repository:tag] --annotations file.properties --file path/in/image=host/file ...
  * push   --layout dir --registry http://127.0.0.1:5000 --repository name --tag tag
  *        (HTTP basic credentials from REGISTRY_USERNAME and REGISTRY_PASSWORD when set)
  * </pre>
@@ -81,7 +81,7 @@ public final class ImageTools {
                 annotations.stringPropertyNames().forEach(k -> map.put(k, annotations.getProperty(k)));
                 String tar = options.containsKey("tar") ? one(options, "tar") : null;
                 OciImageLayout.Written w = OciImageLayout.write(Path.of(one(options, "out")), tar == null ? null : Path.of(tar),
-                        one(options, "ref"), files, map);
+                        one(options, "ref"), options.containsKey("name") ? one(options, "name") : null, files, map);
                 System.out.println(w.manifestDigest());
             }
             case "push" -> System.out.println(new OciRegistryPush(URI.create(one(options, "registry")),

@@ -36,6 +36,8 @@ public final class OciImageLayout {
     public static final String CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json";
     public static final String LAYER_MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar";
     public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    /** The full image name on an index entry (containerd's annotation). */
+    public static final String IMAGE_NAME = "io.containerd.image.name";
     /** urunc's annotations start with this; they also go into {@code /urunc.json}. */
     public static final String URUNC_PREFIX = "com.urunc.unikernel.";
 
@@ -48,14 +50,23 @@ public final class OciImageLayout {
     private OciImageLayout() {
     }
 
+    /** {@link #write(Path, Path, String, String, Map, Map)} without a full image name. */
+    public static Written write(Path layout, Path tar, String refName, Map<String, Path> files,
+                                Map<String, String> annotations) throws IOException {
+        return write(layout, tar, refName, null, files, annotations);
+    }
+
     /**
      * @param layout      directory to (re)create
      * @param tar         the layout as one tar (written next to it); null: none
      * @param refName     the tag recorded in {@code index.json}
+     * @param imageName   the full reference ({@code repository:tag}) recorded as {@value #IMAGE_NAME} on the
+     *                    index entry, as containerd writes it; a gateway's OTA agent needs it to know which
+     *                    image a workload-image unit updates. Null: none
      * @param files       path inside the image (no leading '/') → file on this machine
      * @param annotations manifest annotations and config labels
      */
-    public static Written write(Path layout, Path tar, String refName, Map<String, Path> files,
+    public static Written write(Path layout, Path tar, String refName, String imageName, Map<String, Path> files,
                                 Map<String, String> annotations) throws IOException {
         Map<String, String> sortedAnnotations = new TreeMap<>(annotations);
         deleteRecursively(layout);
@@ -99,7 +110,8 @@ public final class OciImageLayout {
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("schemaVersion", 2);
         index.put("mediaType", INDEX_MEDIA_TYPE);
-        Map<String, Object> entry = descriptor(MANIFEST_MEDIA_TYPE, manifestBlob, Map.of(REF_NAME, refName));
+        Map<String, Object> entry = descriptor(MANIFEST_MEDIA_TYPE, manifestBlob, imageName == null ? Map.of(REF_NAME, refName)
+                : new TreeMap<>(Map.of(REF_NAME, refName, IMAGE_NAME, imageName)));
         entry.put("platform", orderedMap("architecture", "amd64", "os", "linux"));
         index.put("manifests", List.of(entry));
         Files.writeString(layout.resolve("index.json"), Json.write(index));

@@ -350,7 +350,8 @@ final class JobRunner {
         String format = UnitArchive.checkImageTar(tar, limits);
         WorkloadRuntime runtime = runtimes.get().stream().filter(r -> r.canLoadImageArchive(format)).findFirst()
                 .orElseThrow(() -> new DeployException("no workload runtime here loads " + format + " archives (the"
-                        + " container runtime loads docker-archive tars; the unikernel runtime's OCI layout loading is to come)"));
+                        + " container runtime loads docker-archive tars, the unikernel runtime OCI layout tars; is that"
+                        + " runtime installed and enabled?)"));
         List<String> loaded;
         try {
             loaded = runtime.loadImageArchive(tar);

@@ -217,6 +217,21 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
         return cgroups;
     }
 
+    /** OTA workload-image units: an OCI layout tar whose images are named in full goes into the image cache. */
+    @Override
+    public boolean canLoadImageArchive(String format) {
+        return settings.enabled() && "oci-layout".equals(format);
+    }
+
+    @Override
+    public List<String> loadImageArchive(java.nio.file.Path archive) throws WorkloadException {
+        if (!settings.enabled()) {
+            throw new WorkloadException(WorkloadException.Reason.ENGINE_UNAVAILABLE, "the unikernel runtime is switched off"
+                    + " (enabled=false in " + PID + ")");
+        }
+        return images.loadArchive(archive);
+    }
+
     @Override
     public AutoCloseable watch(RuntimeListener listener) {
         listeners.add(listener);

@@ -4,6 +4,8 @@ import io.hybridge.api.workload.WorkloadException;
 import io.hybridge.api.workload.WorkloadSpec;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,6 +25,14 @@ public interface ImageStore {
      * @param forcePull pull a moving tag again even under {@code if-not-present}
      */
     UnikernelImage prepare(WorkloadSpec.Image image, boolean forcePull) throws WorkloadException;
+
+    /**
+     * Imports every image of an OCI layout tar that names its images in full (an OTA
+     * workload-image unit) and points those references at them; returns the references.
+     */
+    default List<String> loadArchive(Path tar) throws WorkloadException {
+        throw new WorkloadException(WorkloadException.Reason.IMAGE_INVALID, "this image store does not load archives");
+    }
 
     /** The image already in the cache for this reference, without touching the network. */
     Optional<UnikernelImage> present(String reference);

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -108,6 +109,32 @@ public final class OciImageStore implements ImageStore {
                 return load(reference, image);
             }
             return pullOrLoad(reference, image);
+        } catch (IOException e) {
+            throw new WorkloadException(Reason.INTERNAL, "unikernel image cache " + root + ": " + e, e);
+        } finally {
+            gcLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<String> loadArchive(Path tar) throws WorkloadException {
+        gcLock.readLock().lock();
+        try {
+            Map<String, String> loaded;
+            try {
+                loaded = new OciLayoutArchive(blobs).loadNamed(tar);
+            } catch (TarReader.CorruptTarException | java.util.zip.ZipException | java.io.EOFException e) {
+                throw new WorkloadException(Reason.IMAGE_INVALID, tar + " is not a readable OCI image layout tar: " + e.getMessage(), e);
+            }
+            // every image is checked (kernel present, annotations readable) before any name moves to it
+            for (Map.Entry<String, String> image : loaded.entrySet()) {
+                materialize(image.getValue(), image.getKey());
+            }
+            for (Map.Entry<String, String> image : loaded.entrySet()) {
+                refs.put(image.getKey(), image.getValue());
+                LOG.info("loaded unikernel image {} ({}) from {}", image.getKey(), image.getValue(), tar);
+            }
+            return List.copyOf(loaded.keySet());
         } catch (IOException e) {
             throw new WorkloadException(Reason.INTERNAL, "unikernel image cache " + root + ": " + e, e);
         } finally {

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.hybridge.api.workload.WorkloadException;
@@ -25,6 +27,9 @@ import io.hybridge.api.workload.WorkloadException.Reason;
  * listing the names it has): loading another version silently would defeat the tag.
  */
 final class OciLayoutArchive {
+
+    /** The full image name on an index entry, as containerd and buildkit write it. */
+    static final String IMAGE_NAME = "io.containerd.image.name";
 
     private final BlobCache cache;
 
@@ -64,6 +69,54 @@ final class OciLayoutArchive {
     }
 
     private String fromTar(Path tar, ImageReference reference) throws WorkloadException, IOException {
+        byte[] index = importTar(tar);
+        // every blob of the tar is in the cache now, verified
+        BlobSource source = d -> cache.has(d.digest());
+        return resolve(tar.toString(), index, reference, source);
+    }
+
+    /**
+     * An OTA workload-image unit: imports every image the layout tar names in full, and returns
+     * each reference with the digest of its (platform) manifest. The name comes from
+     * {@value #IMAGE_NAME} (containerd's and buildkit's annotation, which Hybridge's image build
+     * writes too) or from a ref name that is a whole reference; a layout naming an image only by
+     * its tag is refused, since a unit must not guess which repository it updates.
+     */
+    Map<String, String> loadNamed(Path tar) throws WorkloadException, IOException {
+        byte[] indexJson = importTar(tar);
+        OciDocuments.Index index = OciDocuments.index(OciDocuments.json(indexJson, tar + " index.json"), tar + " index.json");
+        Map<String, String> loaded = new LinkedHashMap<>();
+        BlobSource source = d -> cache.has(d.digest());
+        for (OciDocuments.Descriptor entry : index.manifests()) {
+            String name = fullName(tar, entry);
+            if (!loaded.containsKey(name)) {
+                loaded.put(name, resolve(tar.toString(), entry, source));
+            }
+        }
+        if (loaded.isEmpty()) {
+            throw new WorkloadException(Reason.IMAGE_INVALID, tar + " is an OCI layout that names no image (index.json has no manifests)");
+        }
+        return loaded;
+    }
+
+    private static String fullName(Path tar, OciDocuments.Descriptor entry) throws WorkloadException {
+        String name = entry.annotations().getOrDefault(IMAGE_NAME, entry.annotations().getOrDefault(OciDocuments.REF_NAME, ""));
+        if (name.indexOf('/') < 0 || name.indexOf(':') < 0 && name.indexOf('@') < 0) {
+            throw new WorkloadException(Reason.IMAGE_INVALID, tar + ": manifest " + entry.digest() + " is named only '" + name
+                    + "'; a workload-image unit must name its images in full (annotation " + IMAGE_NAME + " or "
+                    + OciDocuments.REF_NAME + " = repository:tag, e.g. hybridge/telemetry:1.0), as hybridge-image-tools"
+                    + " layout --name writes it");
+        }
+        try {
+            return ImageReference.parse(name).toString();
+        } catch (IllegalArgumentException e) {
+            throw new WorkloadException(Reason.IMAGE_INVALID, tar + ": manifest " + entry.digest() + " is named '" + name
+                    + "', which is not an image reference: " + e.getMessage());
+        }
+    }
+
+    /** Imports every blob of a layout tar into the cache (verified) and returns its index.json. */
+    private byte[] importTar(Path tar) throws WorkloadException, IOException {
         byte[] index = null;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16)) {
             TarReader reader = new TarReader(LayerExtractor.decompressed(new BufferedInputStream(in)), tar.toString());
@@ -94,9 +147,7 @@ final class OciLayoutArchive {
         if (index == null) {
             throw new WorkloadException(Reason.IMAGE_INVALID, "image.archive " + tar + " is not an OCI image layout tar: it has no index.json");
         }
-        // every blob of the tar is in the cache now, verified
-        BlobSource source = d -> cache.has(d.digest());
-        return resolve(tar.toString(), index, reference, source);
+        return index;
     }
 
     /** Brings one blob into the cache (verified); false when the archive does not hold it. */
@@ -108,7 +159,11 @@ final class OciLayoutArchive {
     private String resolve(String archive, byte[] indexJson, ImageReference reference, BlobSource source)
             throws WorkloadException, IOException {
         OciDocuments.Index index = OciDocuments.index(OciDocuments.json(indexJson, archive + " index.json"), archive + " index.json");
-        OciDocuments.Descriptor chosen = choose(archive, index, reference);
+        return resolve(archive, choose(archive, index, reference), source);
+    }
+
+    /** Makes the chosen entry's manifest, config and layers present; returns the platform manifest's digest. */
+    private String resolve(String archive, OciDocuments.Descriptor chosen, BlobSource source) throws WorkloadException, IOException {
         require(source, chosen, archive, "manifest");
         byte[] content = cache.read(chosen.digest());
         var json = OciDocuments.json(content, "manifest " + chosen.digest() + " of " + archive);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -59,6 +60,35 @@ class OciImageStoreTest {
         assertThat(again.prepare(spec("hybridge/telemetry:1.0", PullPolicy.NEVER, null), false).kernel()).isEqualTo(image.kernel());
         assertThat(again.present("hybridge/telemetry@" + built.manifestDigest())).isPresent();
         assertThat(again.present("hybridge/telemetry:2.0")).isEmpty();
+    }
+
+    /** OTA workload-image units: the tar names its image in full; the reference then resolves from the cache. */
+    @Test
+    void loadsAnOtaImageUnitThatNamesItsImageInFull() throws Exception {
+        TestImage.Built built = new TestImage(4).build();
+        Path unit = TestImage.writeLayoutTar(built, dir.resolve("unit.oci.tar"),
+                Map.of(OciDocuments.REF_NAME, "2.0", OciLayoutArchive.IMAGE_NAME, "hybridge/telemetry:2.0"));
+        OciImageStore store = store();
+        assertThat(store.loadArchive(unit)).containsExactly("hybridge/telemetry:2.0");
+        assertThat(store().present("hybridge/telemetry:2.0")).map(UnikernelImage::manifestDigest).contains(built.manifestDigest());
+        assertThat(store().prepare(spec("hybridge/telemetry:2.0", PullPolicy.NEVER, null), false).kernel())
+                .hasBinaryContent(new TestImage(4).kernel);
+
+        // a ref name that is a whole reference names it too
+        TestImage.Built other = new TestImage(5).build();
+        Path whole = TestImage.writeLayoutTar(other, dir.resolve("whole.oci.tar"), "127.0.0.1:15000/acme/filter:3");
+        assertThat(store.loadArchive(whole)).containsExactly("127.0.0.1:15000/acme/filter:3");
+    }
+
+    @Test
+    void anOtaImageUnitNamedOnlyByItsTagIsRefusedAndChangesNoName() throws Exception {
+        TestImage.Built built = new TestImage(6).build();
+        Path unit = TestImage.writeLayoutTar(built, dir.resolve("tag-only.oci.tar"), "2.0");
+        OciImageStore store = store();
+        assertThatThrownBy(() -> store.loadArchive(unit))
+                .satisfies(e -> assertReason(e, Reason.IMAGE_INVALID))
+                .hasMessageContaining("is named only '2.0'").hasMessageContaining(OciLayoutArchive.IMAGE_NAME);
+        assertThat(store.present("hybridge/telemetry:2.0")).isEmpty();
     }
 
     @Test

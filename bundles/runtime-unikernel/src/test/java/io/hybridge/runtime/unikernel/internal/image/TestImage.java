@@ -118,9 +118,14 @@ final class TestImage {
     }
 
     static byte[] indexJson(Built image, String refName) throws IOException {
+        return indexJson(image, refName == null ? Map.of() : Map.of(OciDocuments.REF_NAME, refName));
+    }
+
+    /** index.json with these annotations on the image's entry (none: no annotations at all). */
+    static byte[] indexJson(Built image, Map<String, String> annotations) throws IOException {
         Map<String, Object> entry = descriptor(OciDocuments.OCI_MANIFEST, image.manifestDigest(), image.manifest().length);
-        if (refName != null) {
-            entry.put("annotations", Map.of(OciDocuments.REF_NAME, refName));
+        if (!annotations.isEmpty()) {
+            entry.put("annotations", annotations);
         }
         entry.put("platform", Map.of("os", "linux", "architecture", "amd64"));
         return JSON.std.asBytes(Map.of("schemaVersion", 2, "mediaType", OciDocuments.OCI_INDEX, "manifests", List.of(entry)));
@@ -128,9 +133,14 @@ final class TestImage {
 
     /** The same layout as one tar, plus {@code extra} entries (hostile ones, for tests). */
     static Path writeLayoutTar(Built image, Path tar, String refName, TestTar.Entry... extra) throws IOException {
+        return writeLayoutTar(image, tar, refName == null ? Map.of() : Map.of(OciDocuments.REF_NAME, refName), extra);
+    }
+
+    /** A layout tar whose index entry carries these annotations. */
+    static Path writeLayoutTar(Built image, Path tar, Map<String, String> entryAnnotations, TestTar.Entry... extra) throws IOException {
         List<TestTar.Entry> all = new ArrayList<>();
         all.add(TestTar.Entry.file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"));
-        all.add(TestTar.Entry.file("index.json", indexJson(image, refName)));
+        all.add(TestTar.Entry.file("index.json", indexJson(image, entryAnnotations)));
         all.add(TestTar.Entry.directory("blobs/"));
         all.add(TestTar.Entry.directory("blobs/sha256/"));
         for (Map.Entry<String, byte[]> blob : image.blobs().entrySet()) {
