@@ -102,8 +102,8 @@ final class OciLayoutArchive {
     private static String fullName(Path tar, OciDocuments.Descriptor entry) throws WorkloadException {
         String name = entry.annotations().getOrDefault(IMAGE_NAME, entry.annotations().getOrDefault(OciDocuments.REF_NAME, ""));
         if (name.indexOf('/') < 0 || name.indexOf(':') < 0 && name.indexOf('@') < 0) {
-            throw new WorkloadException(Reason.IMAGE_INVALID, tar + ": manifest " + entry.digest() + " is named only '" + name
-                    + "'; a workload-image unit must name its images in full (annotation " + IMAGE_NAME + " or "
+            throw new WorkloadException(Reason.IMAGE_INVALID, tar + ": manifest " + entry.digest()
+                    + (name.isEmpty() ? " has no name" : " is named only '" + name + "'") + "; a workload-image unit must name its images in full (annotation " + IMAGE_NAME + " or "
                     + OciDocuments.REF_NAME + " = repository:tag, e.g. hybridge/telemetry:1.0), as hybridge-image-tools"
                     + " layout --name writes it");
         }
