@@ -328,11 +328,14 @@ class OtaOverCloudIT {
      * Asserts: the telemetry task's microVM image (the OCI layout tar the build writes, which names
      * its image in full) as a workload-image unit goes into the unikernel runtime's image cache
      * under its reference and is reported COMPLETED; the same image in a layout that names it only
-     * by its tag is refused with the reason, and no reference moves.
+     * by its tag is refused with the reason, and no reference moves. The console's OTA page (in a
+     * real browser) shows the installed unit, both jobs with their outcome and the refusal's
+     * reason, and that unit hashes run natively.
      */
     @Test
     void aUnikernelImageUnitGoesIntoTheImageCache() throws Exception {
         Mosquitto.require();
+        io.hybridge.itests.support.Browser.require();
         Path archive = io.hybridge.itests.support.Unikernels.telemetryArchive();
         String reference = "hybridge/telemetry:" + io.hybridge.itests.support.Unikernels.telemetryTag();
         Path tagOnly = io.hybridge.imagetools.OciImageLayout.write(dir.resolve("tag-only"), dir.resolve("tag-only.oci.tar"),
@@ -342,7 +345,7 @@ class OtaOverCloudIT {
         try (CloudBroker broker = CloudBroker.start(dir.resolve("broker"));
                 UnitServer units = new UnitServer();
                 KapuaClient kapua = new KapuaClient(broker);
-                GatewayProcess gateway = gateway(broker, gw)) {
+                GatewayProcess gateway = gateway(broker, gw).env("HYBRIDGE_ADMIN_PASSWORD", CONSOLE_PASSWORD)) {
             kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
             startAndAwaitOta(gateway);
             Path refs = gateway.home().resolve("var/unikernel/images/refs.json");
@@ -360,8 +363,23 @@ class OtaOverCloudIT {
             assertThat(Files.readString(refs)).contains("\"" + reference + "\"").doesNotContain("9.9");
             assertThat(request(kapua, gw, "GET/packages", Map.of()).metric("packages.json").toString())
                     .contains("telemetry-image").contains("\"type\":\"workload-image\"").doesNotContain("tag-only-image");
+
+            try (io.hybridge.itests.support.Browser browser = io.hybridge.itests.support.Browser.headless(dir.resolve("chromedriver.log"))) {
+                org.openqa.selenium.WebDriver page = browser.driver();
+                browser.login(gateway, "admin", CONSOLE_PASSWORD, "/system/console/ota");
+                assertThat(page.findElement(org.openqa.selenium.By.id("ota-status")).getText()).contains("No job running");
+                assertThat(page.findElement(org.openqa.selenium.By.id("ota-digests")).getText()).contains("native (NSS");
+                String installed = page.findElement(org.openqa.selenium.By.id("ota-installed")).getText();
+                assertThat(installed).contains("telemetry-image").contains("workload-image").doesNotContain("tag-only-image");
+                var rows = page.findElements(org.openqa.selenium.By.cssSelector("#ota-jobs tr.ota-job"));
+                assertThat(rows).extracting(row -> row.getDomAttribute("data-status")).contains("COMPLETED", "FAILED");
+                assertThat(rows.stream().filter(row -> "FAILED".equals(row.getDomAttribute("data-status"))).findFirst()
+                        .orElseThrow().getText()).contains("tag-only-image 9.9").contains("is named only '9.9'");
+            }
         }
     }
+
+    private static final String CONSOLE_PASSWORD = "itest-Ota-Page-1";
 
     // ---- the fleet operator's side ----------------------------------------------------------
 

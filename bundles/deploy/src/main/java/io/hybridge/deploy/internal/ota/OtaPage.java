@@ -14,6 +14,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.hybridge.api.crypto.Digests;
+
 /**
  * Web console page "OTA": the running job, the installed units and the job history with each
  * job's outcome and reason — what the fleet sees over DEPLOY-V2, for the operator at the
@@ -44,6 +46,7 @@ public final class OtaPage extends HttpServlet {
                 : "Job " + running.id + ": " + h(running.operation) + " of " + h(running.name) + " " + h(running.version)
                         + " at step " + running.step + ".")
                 + (agent.unsignedAllowed() ? " <b>Unsigned units are accepted (development only).</b>" : "") + "</p>");
+        out.println("<p class='statline' id='ota-digests'>Unit hashes: " + h(Digests.implementation()) + "</p>");
 
         out.println("<h3>Installed units</h3><table class='nicetable' id='ota-installed'><thead><tr><th>Name</th>"
                 + "<th>Version</th><th>Type</th><th>Bundles</th><th>Job</th><th>Installed</th></tr></thead><tbody>");
