@@ -13,6 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +30,8 @@ import io.hybridge.api.crypto.Digests;
  * Fetches a unit over HTTP(S) into a partial file, hashing while it streams (the file is never
  * read twice on the normal path). Built for throughput equal to a plain fetch: blocking reads of
  * up to 1 MiB straight from the socket, one write per read, digests from {@link Digests} (native
- * NSS: the gateway's C1-only JIT never reaches the JDK's SHA-NI intrinsic). No fsync until the
+ * NSS: the gateway's C1-only JIT never reaches the JDK's SHA-NI intrinsic) computed on a second
+ * thread while the next buffer is read. No fsync until the
  * end (a {@code kill -9} keeps what the kernel has; a power cut's torn tail fails the hash check
  * and the next attempt starts over). A partial file from an earlier attempt is continued with a
  * {@code Range} request; the server's 200 instead of 206 starts over.
@@ -51,6 +56,17 @@ final class Downloader {
 
     private static final int BUFFER = 1 << 20;
     private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
+    /** Buffers in flight between the reading thread and the hasher. */
+    private static final int HASH_DEPTH = 3;
+    /**
+     * Hashes what the downloads read, in order (one thread: a digest is sequential). Shared by
+     * every download; the agent runs one at a time.
+     */
+    private static final ExecutorService HASHER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "hybridge-ota-hash");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
     private final SSLSocketFactory tls;
@@ -134,8 +150,18 @@ final class Downloader {
                 long step = blockSize > 0 ? blockSize : Math.max(BUFFER, total > 0 ? total / 20 : BUFFER);
                 long nextBlock = (received / step + 1) * step;
                 int index = (int) (received / step);
-                byte[] buffer = new byte[BUFFER];
-                for (int read; (read = body.read(buffer)) >= 0;) {
+                // double buffering: the hasher thread digests one buffer while the next is read and
+                // written, so hashing is off the transfer's path when a second core is free
+                byte[][] buffers = new byte[HASH_DEPTH][BUFFER];
+                Future<?>[] hashed = new Future<?>[HASH_DEPTH];
+                int slot = 0;
+                while (true) {
+                    awaitHash(hashed[slot]); // this buffer is free again
+                    byte[] buffer = buffers[slot];
+                    int read = body.read(buffer);
+                    if (read < 0) {
+                        break;
+                    }
                     if (cancelled.get()) {
                         throw new DeployException("cancelled by DEL/download");
                     }
@@ -147,10 +173,14 @@ final class Downloader {
                     while (chunk.hasRemaining()) {
                         out.write(chunk);
                     }
-                    sha256.update(buffer, 0, read);
-                    if (other != null) {
-                        other.update(buffer, 0, read);
-                    }
+                    int length = read;
+                    hashed[slot] = HASHER.submit(() -> {
+                        sha256.update(buffer, 0, length);
+                        if (other != null) {
+                            other.update(buffer, 0, length);
+                        }
+                    });
+                    slot = (slot + 1) % HASH_DEPTH;
                     received += read;
                     if (received >= nextBlock) {
                         int crossed = (int) (received / step) - index; // one read may span several blocks
@@ -163,6 +193,9 @@ final class Downloader {
                             Thread.sleep(blockDelayMillis * crossed);
                         }
                     }
+                }
+                for (Future<?> pending : hashed) {
+                    awaitHash(pending);
                 }
                 if (total >= 0 && received != total) {
                     throw new DeployException("truncated download: " + uri + " ended after " + received + " of "
@@ -188,6 +221,17 @@ final class Downloader {
             if (connection != null) {
                 connection.disconnect(); // units are fetched rarely: no keep-alive socket left behind
             }
+        }
+    }
+
+    private static void awaitHash(Future<?> hash) throws InterruptedException, IOException {
+        if (hash == null) {
+            return;
+        }
+        try {
+            hash.get();
+        } catch (ExecutionException e) {
+            throw new IOException("hashing the download failed: " + e.getCause(), e.getCause());
         }
     }
 
