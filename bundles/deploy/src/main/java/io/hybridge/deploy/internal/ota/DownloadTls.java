@@ -69,7 +69,16 @@ final class DownloadTls {
                 : Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
         if (Files.isReadable(file)) {
             String password = System.getProperty("javax.net.ssl.trustStorePassword");
-            return KeyStore.getInstance(file.toFile(), password == null ? null : password.toCharArray());
+            try {
+                // no password: certificates only, as the JDK reads its cacerts
+                return KeyStore.getInstance(file.toFile(), password == null ? null : password.toCharArray());
+            } catch (IOException e) {
+                if (password != null) {
+                    throw e;
+                }
+                // a PKCS#12 cacerts whose certificates are protected needs the JDK's well-known password
+                return KeyStore.getInstance(file.toFile(), "changeit".toCharArray());
+            }
         }
         KeyStore empty = KeyStore.getInstance(KeyStore.getDefaultType());
         empty.load(null, null);
