@@ -441,11 +441,7 @@ public final class OtaBenchmark {
         long p0 = System.nanoTime();
         http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofFile(target));
         double rate = bytes / 1048576.0 / ((System.nanoTime() - p0) / 1e9);
-        // the gateway makes its download durable before it reports it: the same fetch, then fsync
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(target,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
+        fsync(target); // the gateway makes its download durable before it reports it: the same fetch, then fsync
         plainDurable.add(bytes / 1048576.0 / ((System.nanoTime() - p0) / 1e9));
         Files.delete(target);
         return rate;
@@ -471,6 +467,13 @@ public final class OtaBenchmark {
         Files.delete(scratch);
     }
 
+    private static void fsync(Path file) throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
     /** The other baseline: {@code curl -o} of the same URL; MiB/s. */
     private double curlFetch(String url, long bytes, int round) throws Exception {
         Path target = work.resolve("curl-" + round + ".bin");
@@ -483,11 +486,7 @@ public final class OtaBenchmark {
         if (Files.size(target) != bytes) {
             throw new IllegalStateException("curl fetched " + Files.size(target) + " of " + bytes + " bytes");
         }
-        // the gateway's download is durable when it is reported: the same fetch, then fsync
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(target,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
+        fsync(target);
         curlDurable.add(bytes / 1048576.0 / ((System.nanoTime() - c0) / 1e9));
         Files.delete(target);
         return rate;

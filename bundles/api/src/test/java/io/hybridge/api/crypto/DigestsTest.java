@@ -39,6 +39,7 @@ class DigestsTest {
      */
     @Test
     void usesNssWhereItIsInstalled() {
+        Digests.sha256(); // the report names the implementation once one was used
         boolean nssPresent = Files.isReadable(Path.of("/usr/lib/x86_64-linux-gnu/libsoftokn3.so"))
                 || Files.isReadable(Path.of("/usr/lib/aarch64-linux-gnu/libsoftokn3.so"));
         if (nssPresent || "true".equals(System.getenv("CI"))) {

@@ -54,7 +54,7 @@ final class UnitStore {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "incoming-", ".tmp");
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Digests.sha256();
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), sha256)) {
                 content.transferTo(out);
             }
@@ -73,7 +73,7 @@ final class UnitStore {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "snapshot-", ".tmp");
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Digests.sha256();
             Manifest manifest;
             URL manifestEntry = bundle.getEntry("META-INF/MANIFEST.MF");
             if (manifestEntry == null) {
@@ -103,9 +103,5 @@ final class UnitStore {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    private static MessageDigest sha256() {
-        return Digests.sha256();
     }
 }
