@@ -28,6 +28,7 @@ final class TrialWatch {
     private final IntConsumer halt;
     private volatile Framework framework;
     private volatile boolean done;
+    private String reported; // the last reason logged for not confirming yet
 
     TrialWatch(SlotProtocol protocol, SlotProtocol.Trial trial, HealthConfirmer confirmer, Clock clock,
             IntConsumer halt) {
@@ -62,8 +63,10 @@ final class TrialWatch {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (IOException | RuntimeException e) {
-                // a file that cannot be read now is read again at the next poll; the deadline still holds
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // a file that cannot be read now is read again at the next poll; the deadline still
+                // holds. Nothing short of an interrupt may end this thread: without it the trial
+                // would neither be confirmed nor fall back.
                 LOG.warn("self-update: checking the trial of slot {} failed: {}", trial.slot(), e.toString());
                 try {
                     Thread.sleep(POLL_MS);
@@ -92,10 +95,16 @@ final class TrialWatch {
             return true;
         }
         Framework current = framework;
-        if (confirmer != null && current != null && confirmer.healthy(current, clock.instant())) {
-            protocol.slots().write("confirmed", trial.slot() + "\n");
-            LOG.info("self-update: slot {} healthy for {} s: confirmed by the launcher", trial.slot(),
-                    confirmer.stableFor().toSeconds());
+        if (confirmer != null && current != null) {
+            if (confirmer.healthy(current, clock.instant())) {
+                protocol.slots().write("confirmed", trial.slot() + "\n");
+                LOG.info("self-update: slot {} healthy for {} s: confirmed by the launcher", trial.slot(),
+                        confirmer.stableFor().toSeconds());
+            } else if (!confirmer.lastProblem().equals(reported)) {
+                // each change once: an operator watching a trial sees why it is not confirmed yet
+                reported = confirmer.lastProblem();
+                LOG.info("self-update: slot {} not confirmed yet: {}", trial.slot(), reported);
+            }
         }
         return false;
     }
