@@ -108,4 +108,31 @@ public interface WorkloadRuntime {
         throw new WorkloadException(WorkloadException.Reason.IMAGE_INVALID, "the " + type()
                 + " runtime does not load image archives");
     }
+
+    /**
+     * The image a reference names on this gateway now, as an id that stays valid when the name
+     * moves (container: the engine's image id; unikernel: the manifest digest); empty when the
+     * reference names nothing here. The OTA agent takes it before loading a workload-image unit,
+     * to put the name back if the new image fails its health gate.
+     *
+     * @throws WorkloadException ENGINE_UNAVAILABLE, or IMAGE_NOT_FOUND for a reference that
+     *                           cannot be parsed
+     * @since 1.2
+     */
+    default java.util.Optional<String> localImageId(String reference) throws WorkloadException {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Points a reference at an image this gateway holds, as {@link #localImageId} named it, or
+     * removes the name when {@code imageId} is empty (the content stays until nothing uses it).
+     * Instances created afterwards run that image; running instances are not touched.
+     *
+     * @throws WorkloadException IMAGE_NOT_FOUND when the image is no longer here, ENGINE_UNAVAILABLE
+     * @since 1.2
+     */
+    default void pointImage(String reference, java.util.Optional<String> imageId) throws WorkloadException {
+        throw new WorkloadException(WorkloadException.Reason.IMAGE_INVALID, "the " + type()
+                + " runtime cannot move image names");
+    }
 }

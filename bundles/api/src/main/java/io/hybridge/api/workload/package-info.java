@@ -10,7 +10,7 @@
  * it sees. Runtimes never restart anything on their own.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.hybridge.api.workload;
 
 import org.osgi.annotation.bundle.Export;

@@ -31,6 +31,7 @@ import io.hybridge.api.health.Health;
 import io.hybridge.api.health.HealthContributor;
 import io.hybridge.api.health.HealthStatus;
 import io.hybridge.api.workload.WorkloadRuntime;
+import io.hybridge.api.workload.WorkloadService;
 
 /**
  * The gateway's OTA agent: owns the OTA state under {@code var/deploy} and hands jobs to the
@@ -68,6 +69,7 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
     private final List<WorkloadRuntime> runtimes = new CopyOnWriteArrayList<>();
     private volatile ServiceComponentRuntime scr;
     private volatile CloudPublisher cloud;
+    private volatile WorkloadService workloads;
     private final List<String> configProblems = new ArrayList<>();
 
     @Activate
@@ -87,7 +89,8 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
                 () -> context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel());
         this.downloader = new Downloader(downloadTls(config), config.maxDownloadMiB() * MIB);
         this.limits = new UnitArchive.Limits(config.maxArchiveEntries(), config.maxUnpackedMiB() * MIB);
-        this.runner = new JobRunner(config, keys, stateDir, journal, installed, store, bundles, gate, downloader, limits,
+        this.runner = new JobRunner(config, keys, stateDir, journal, installed, store, bundles, gate,
+                new ImageGate(() -> workloads, java.time.Clock.systemUTC(), ImageGate.SETTLE), downloader, limits,
                 context.getBundle(0), () -> cloud, () -> runtimes, SelfUpdateSite.of(context));
         keys.problems().forEach(problem -> LOG.error("OTA: {} of {}; that key is not trusted", problem, PID));
         if (config.allowUnsigned()) {
@@ -157,6 +160,17 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
 
     void removeContributor(HealthContributor contributor) {
         contributors.remove(contributor);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setWorkloads(WorkloadService service) {
+        workloads = service;
+    }
+
+    void unsetWorkloads(WorkloadService service) {
+        if (workloads == service) {
+            workloads = null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

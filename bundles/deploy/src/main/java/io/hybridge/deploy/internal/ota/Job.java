@@ -80,6 +80,10 @@ final class Job {
     /** Time spent fetching (to the file's fsync) and verifying (hash, signature, content): where a slow download went. */
     long transferMillis;
     long verifyMillis;
+    /** Workload-image unit: the runtime it went to, what its workloads' references named before the load, what it moved. */
+    String imageRuntime;
+    Map<String, String> imagesBefore = new LinkedHashMap<>();
+    List<ImageGate.Swap> imageSwaps = new ArrayList<>();
 
     boolean finished() {
         return step == Step.DONE;
@@ -133,6 +137,13 @@ final class Job {
         map.put("finishedAt", finishedAt);
         map.put("transferMillis", transferMillis);
         map.put("verifyMillis", verifyMillis);
+        put(map, "imageRuntime", imageRuntime);
+        if (!imagesBefore.isEmpty()) {
+            map.put("imagesBefore", imagesBefore);
+        }
+        if (!imageSwaps.isEmpty()) {
+            map.put("imageSwaps", imageSwaps.stream().map(ImageGate.Swap::toMap).toList());
+        }
         return map;
     }
 
@@ -181,6 +192,15 @@ final class Job {
         job.finishedAt = number(map, "finishedAt");
         job.transferMillis = number(map, "transferMillis");
         job.verifyMillis = number(map, "verifyMillis");
+        job.imageRuntime = string(map, "imageRuntime");
+        if (map.get("imagesBefore") instanceof Map<?, ?> before) {
+            before.forEach((reference, id) -> job.imagesBefore.put(String.valueOf(reference), id == null ? "" : String.valueOf(id)));
+        }
+        if (map.get("imageSwaps") instanceof List<?> swaps) {
+            for (Object swap : swaps) {
+                job.imageSwaps.add(ImageGate.Swap.fromMap((Map<String, Object>) swap));
+            }
+        }
         return job;
     }
 

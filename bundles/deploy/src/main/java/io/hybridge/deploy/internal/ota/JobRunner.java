@@ -43,6 +43,7 @@ final class JobRunner {
     private final UnitStore store;
     private final BundleSwitch bundles;
     private final HealthGate gate;
+    private final ImageGate imageGate;
     private final Downloader downloader;
     private final UnitArchive.Limits limits;
     private final Bundle system;
@@ -56,7 +57,8 @@ final class JobRunner {
     private volatile Job last;
 
     JobRunner(DeployConfig config, TrustedKeys keys, Path stateDir, JobJournal journal, InstalledUnits installed,
-            UnitStore store, BundleSwitch bundles, HealthGate gate, Downloader downloader, UnitArchive.Limits limits,
+            UnitStore store, BundleSwitch bundles, HealthGate gate, ImageGate imageGate, Downloader downloader,
+            UnitArchive.Limits limits,
             Bundle system, Supplier<CloudPublisher> cloud, Supplier<List<WorkloadRuntime>> runtimes,
             Optional<SelfUpdateSite> site) throws IOException {
         this.config = config;
@@ -67,6 +69,7 @@ final class JobRunner {
         this.store = store;
         this.bundles = bundles;
         this.gate = gate;
+        this.imageGate = imageGate;
         this.downloader = downloader;
         this.limits = limits;
         this.system = system;
@@ -303,12 +306,14 @@ final class JobRunner {
         healthGateThenCommit(job, switched, before);
     }
 
+    private Duration healthDeadline(Job job) {
+        return Duration.ofMillis(job.healthTimeoutMillis > 0 ? job.healthTimeoutMillis : config.healthGateSeconds() * 1000L);
+    }
+
     private void healthGateThenCommit(Job job, List<Bundle> switched, Map<String, Health> before)
             throws InterruptedException, IOException {
-        Duration deadline = Duration.ofMillis(job.healthTimeoutMillis > 0 ? job.healthTimeoutMillis
-                : config.healthGateSeconds() * 1000L);
         try {
-            gate.await(switched, before, deadline, () -> stopping);
+            gate.await(switched, before, healthDeadline(job), () -> stopping);
         } catch (DeployException e) {
             rollBack(job, e.getMessage(), false);
             return;
@@ -346,17 +351,50 @@ final class JobRunner {
         republishBirth();
     }
 
-    private void installImage(Job job, Path tar) throws DeployException, IOException {
+    /**
+     * Loads a workload-image unit into the runtime that takes its format. What the runtime's
+     * workloads' references name is journalled first (step SWITCHING), so that a restart in the
+     * middle of the load points them back; the references the load moved then go through the
+     * {@link ImageGate} (step SWITCHED), and a failed gate points them back and restarts their
+     * workloads on the previous image.
+     */
+    private void installImage(Job job, Path tar) throws DeployException, IOException, InterruptedException {
         String format = UnitArchive.checkImageTar(tar, limits);
         WorkloadRuntime runtime = runtimes.get().stream().filter(r -> r.canLoadImageArchive(format)).findFirst()
                 .orElseThrow(() -> new DeployException("no workload runtime here loads " + format + " archives (the"
                         + " container runtime loads docker-archive tars, the unikernel runtime OCI layout tars; is that"
                         + " runtime installed and enabled?)"));
+        job.imageRuntime = runtime.type().id();
+        job.imagesBefore.clear();
+        imageGate.before(runtime).forEach((reference, id) -> job.imagesBefore.put(reference, id.orElse("")));
+        job.step = Job.Step.SWITCHING;
+        job.installProgress = 25;
+        journal.save(job);
         List<String> loaded;
         try {
             loaded = runtime.loadImageArchive(tar);
         } catch (io.hybridge.api.workload.WorkloadException e) {
+            // a refused archive moves no name (both runtimes check every image before they tag)
             throw new DeployException("the " + runtime.type() + " runtime could not load the image: " + e.getMessage());
+        }
+        LOG.info("OTA job {}: image {} loaded into the {} runtime: {}", job.id, job.name, runtime.type(), loaded);
+        job.imageSwaps = imageGate.swaps(runtime, before(job));
+        job.step = Job.Step.SWITCHED;
+        job.installProgress = 50;
+        journal.save(job);
+        notify(job, "install", JobPayloads.install(job));
+        imageGateThenCommit(job, runtime);
+    }
+
+    private void imageGateThenCommit(Job job, WorkloadRuntime runtime) throws InterruptedException, IOException {
+        if (!job.imageSwaps.isEmpty()) {
+            LOG.info("OTA job {}: restarting {} on the new image; health gate next", job.id, job.imageSwaps.stream()
+                    .flatMap(s -> s.workloads().stream()).distinct().toList());
+            Optional<String> problem = imageGate.restartAndAwait(job.imageSwaps, healthDeadline(job), () -> stopping);
+            if (problem.isPresent()) {
+                rollBackImages(job, runtime, problem.get());
+                return;
+            }
         }
         installed.put(new InstalledUnits.Unit(job.name, job.version, job.unitType, job.sha256, job.id,
                 System.currentTimeMillis(), List.of()));
@@ -365,9 +403,64 @@ final class JobRunner {
         job.installError = null;
         job.step = Job.Step.DONE;
         finish(job);
-        LOG.info("OTA job {}: image {} loaded into the {} runtime: {}", job.id, job.name, runtime.type(), loaded);
+        LOG.info("OTA job {}: image {} {} installed{}", job.id, job.name, job.version, job.imageSwaps.isEmpty()
+                ? " (no workload runs it yet: workloads created from now on do)" : "; its workloads run healthy on it");
         notify(job, "install", JobPayloads.install(job));
         republishBirth();
+    }
+
+    /** Points every reference the load may have moved back at what it named before, and restarts their workloads. */
+    private void rollBackImages(Job job, WorkloadRuntime runtime, String reason) throws IOException {
+        List<ImageGate.Swap> swaps = job.imageSwaps;
+        if (swaps.isEmpty()) {
+            // stopped during the load: which names moved is not recorded; every name that differs goes back
+            try {
+                swaps = imageGate.swaps(runtime, before(job));
+            } catch (DeployException e) {
+                swaps = List.of();
+                reason = reason + "; " + e.getMessage();
+            }
+        }
+        List<String> problems = imageGate.restore(runtime, swaps);
+        job.step = Job.Step.DONE;
+        if (problems.isEmpty()) {
+            job.installStatus = Job.ROLLED_BACK;
+            job.installError = reason + "; previous image restored" + (swaps.isEmpty() ? "" : " for "
+                    + swaps.stream().map(ImageGate.Swap::reference).toList());
+            LOG.warn("OTA job {}: image {} {} rolled back: {}", job.id, job.name, job.version, job.installError);
+        } else {
+            job.installStatus = Job.FAILED;
+            job.installError = reason + "; rollback incomplete: " + String.join("; ", problems);
+            LOG.error("OTA job {}: image {} {} failed and could not be fully rolled back: {}", job.id, job.name,
+                    job.version, job.installError);
+        }
+        finish(job);
+        notify(job, "install", JobPayloads.install(job));
+        republishBirth();
+    }
+
+    private static Map<String, Optional<String>> before(Job job) {
+        Map<String, Optional<String>> before = new java.util.LinkedHashMap<>();
+        job.imagesBefore.forEach((reference, id) -> before.put(reference, id.isEmpty() ? Optional.empty() : Optional.of(id)));
+        return before;
+    }
+
+    /** After a restart: the image job's runtime, once it is back. */
+    private Optional<WorkloadRuntime> imageRuntime(Job job) {
+        return runtimes.get().stream().filter(r -> r.type().id().equals(job.imageRuntime)).findFirst();
+    }
+
+    private void recoverImage(Job job) throws InterruptedException, IOException {
+        Optional<WorkloadRuntime> runtime = imageRuntime(job);
+        if (runtime.isEmpty()) {
+            failDownloadOrInstall(job, "after a restart, the " + job.imageRuntime + " runtime that loaded the image is gone");
+            return;
+        }
+        if (job.step == Job.Step.SWITCHING) {
+            rollBackImages(job, runtime.get(), "the gateway stopped while loading image " + job.name + " " + job.version);
+        } else {
+            imageGateThenCommit(job, runtime.get());
+        }
     }
 
     void runUninstall(Job job) {
@@ -446,6 +539,10 @@ final class JobRunner {
         try {
             if (job.step != Job.Step.DOWNLOADING) {
                 awaitFrameworkStarted();
+            }
+            if (job.imageRuntime != null && (job.step == Job.Step.SWITCHING || job.step == Job.Step.SWITCHED)) {
+                recoverImage(job);
+                return;
             }
             switch (job.step) {
                 case DOWNLOADING -> {

@@ -279,11 +279,25 @@ public final class ContainerRuntime implements WorkloadRuntime, HealthContributo
 
     @Override
     public List<String> loadImageArchive(java.nio.file.Path archive) throws WorkloadException {
+        return enabledImages().loadArchive(archive, "a docker save tar");
+    }
+
+    @Override
+    public Optional<String> localImageId(String reference) throws WorkloadException {
+        return enabledImages().imageId(reference);
+    }
+
+    @Override
+    public void pointImage(String reference, Optional<String> imageId) throws WorkloadException {
+        enabledImages().point(reference, imageId);
+    }
+
+    private ImagePreparer enabledImages() throws WorkloadException {
         if (!settings.enabled()) {
             throw new WorkloadException(WorkloadException.Reason.ENGINE_UNAVAILABLE, "the container runtime is switched off"
                     + " (enabled=false in io.hybridge.runtime.container)");
         }
-        return images.loadArchive(archive, "a docker save tar");
+        return images;
     }
 
     private static void notify(RuntimeListener listener, Consumer<RuntimeListener> call) {

@@ -94,18 +94,59 @@ final class ImagePreparer {
      * reference without registry — its name in the default registry.
      */
     Optional<String> localName(ImageReference reference) throws WorkloadException {
+        return localReference(reference).map(ImagePreparer::createName);
+    }
+
+    private Optional<ImageReference> localReference(ImageReference reference) throws WorkloadException {
         List<ImageReference> candidates = new ArrayList<>();
         candidates.add(reference);
         if (!reference.hasRegistry() && !defaultRegistry.isEmpty()) {
             candidates.add(reference.inRegistry(defaultRegistry));
         }
         for (ImageReference candidate : candidates) {
-            String name = createName(candidate);
-            if (inspect(name).isPresent()) {
-                return Optional.of(name);
+            if (inspect(createName(candidate)).isPresent()) {
+                return Optional.of(candidate);
             }
         }
         return Optional.empty();
+    }
+
+    /** The engine's id of the image the reference names here (what a create would run), or empty. */
+    Optional<String> imageId(String reference) throws WorkloadException {
+        Optional<String> name = localName(parse(reference));
+        return name.isEmpty() ? Optional.empty() : inspect(name.get()).map(InspectImageResponse::getId);
+    }
+
+    /**
+     * Tags the image id with the reference again (where the reference is found now, else as
+     * written), or untags the reference when the id is empty; the engine keeps an image's
+     * content while a container uses it.
+     */
+    void point(String reference, Optional<String> imageId) throws WorkloadException {
+        ImageReference parsed = parse(reference);
+        if (parsed.pinned()) {
+            throw new WorkloadException(Reason.IMAGE_INVALID, "image " + reference + " is pinned by digest: that name"
+                    + " cannot be moved to another image");
+        }
+        ImageReference target = localReference(parsed).orElse(parsed);
+        String tag = target.tag().isEmpty() ? "latest" : target.tag();
+        try {
+            if (imageId.isPresent()) {
+                if (inspect(imageId.get()).isEmpty()) {
+                    throw new WorkloadException(Reason.IMAGE_NOT_FOUND, "image " + imageId.get() + " (to be named "
+                            + reference + " again) is no longer on the engine");
+                }
+                client.tagImageCmd(imageId.get(), target.name(), tag).withForce(true).exec();
+            } else {
+                client.removeImageCmd(target.name() + ":" + tag).withForce(true).withNoPrune(true).exec();
+            }
+        } catch (NotFoundException e) {
+            // untagging a name that is already gone
+        } catch (RuntimeException e) {
+            throw EngineErrors.forCall(e, (imageId.isPresent() ? "tag of " + imageId.get() + " as " : "untag of ")
+                    + reference, engineUri);
+        }
+        LOG.info("Image name {} now {}", reference, imageId.map(id -> "names " + id).orElse("removed"));
     }
 
     static ImageReference parse(String reference) throws WorkloadException {
