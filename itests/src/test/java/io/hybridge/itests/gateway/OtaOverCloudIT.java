@@ -15,9 +15,11 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.Signature;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -321,6 +323,100 @@ class OtaOverCloudIT {
             }
         } finally {
             io.hybridge.itests.support.Docker.run("docker", "rmi", tag);
+        }
+    }
+
+    /**
+     * Asserts: a workload-image unit that moves the tag a running workload uses restarts that
+     * workload on the new image and is COMPLETED once it runs; a unit whose image exits at once
+     * fails the health gate with the workload's state and exit in the reason, the tag points at
+     * the previous image again and the workload runs on it (ROLLED_BACK).
+     */
+    @Test
+    void aWorkloadImageUnitIsGatedByTheWorkloadsThatRunItAndRolledBackWhenTheyFail() throws Exception {
+        Mosquitto.require();
+        String base = io.hybridge.itests.support.Docker.busybox();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String tag = "hybridge-test/gated:" + run;
+        String v1 = buildImage(base, "v1-" + run, "", tag);
+        String v2 = buildImage(base, "v2-" + run, "", null);
+        String broken = buildImage(base, "broken-" + run, "CMD [\"false\"]\n", null);
+        String gw = "gw-ota-image-gate";
+        String workload = "gated-" + run; // the label that finds its containers, whatever the gateway id is
+        String labels = "io.hybridge.workload=" + workload;
+        try (CloudBroker broker = CloudBroker.start(dir.resolve("broker"));
+                UnitServer units = new UnitServer();
+                KapuaClient kapua = new KapuaClient(broker);
+                GatewayProcess gateway = gateway(broker, gw)) {
+            kapua.subscribe("$EDC/" + ACCOUNT + "/" + kapua.clientId() + "/" + APP + "/#");
+            startAndAwaitOta(gateway);
+            Path spec = gateway.home().resolve("deploy/.gated.tmp");
+            Files.writeString(spec, """
+                    {"name": "%s", "runtime": "container", "image": {"reference": "%s", "pullPolicy": "never"},
+                     "resources": {"memoryMiB": 32}, "restartPolicy": {"mode": "on-failure"}}
+                    """.formatted(workload, tag));
+            // FileInstall must see the whole file at once
+            Files.move(spec, spec.resolveSibling(workload + ".workload.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            assertThat(imageOfRunning(gateway, labels)).isEqualTo(v1);
+
+            byte[] good = savedAs(v2, tag, "v2.tar");
+            units.put("v2.tar", good);
+            long job = install(kapua, gw, units, "v2.tar", good, "gated-image", "2", Map.of());
+            awaitInstall(kapua, job, "COMPLETED");
+            assertThat(imageOfRunning(gateway, labels)).as("the workload restarted on the unit's image").isEqualTo(v2);
+
+            byte[] bad = savedAs(broken, tag, "broken.tar");
+            units.put("broken.tar", bad);
+            long failing = install(kapua, gw, units, "broken.tar", bad, "gated-image", "3", Map.of());
+            KapuaClient.Received rolledBack = awaitInstall(kapua, failing, "ROLLED_BACK");
+            assertThat((String) rolledBack.metric("dp.install.error.message")).contains("workload " + workload + " is")
+                    .contains("on the new image").contains("code 1").contains("previous image restored for [" + tag + "]");
+            assertThat(io.hybridge.itests.support.Docker.inspect(tag, "{{.Id}}")).as("the tag is back on v2").isEqualTo(v2);
+            assertThat(imageOfRunning(gateway, labels)).as("the workload runs v2 again").isEqualTo(v2);
+            assertThat(request(kapua, gw, "GET/packages", Map.of()).metric("packages.json").toString())
+                    .contains("\"gated-image\"").contains("\"version\":\"2\"");
+        } finally {
+            io.hybridge.itests.support.Docker.removeAll(labels);
+            io.hybridge.itests.support.Docker.run("docker", "rmi", "-f", tag, v1, v2, broken);
+        }
+    }
+
+    /** Builds a small image on the local busybox one (a label makes each id distinct); returns its id. */
+    private String buildImage(String base, String label, String extra, String tag) throws IOException {
+        Path context = Files.createDirectories(dir.resolve("image-" + label));
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + base + "\nLABEL hybridge.test=" + label + "\n" + extra);
+        List<String> command = new ArrayList<>(List.of("docker", "build", "-q"));
+        if (tag != null) {
+            command.addAll(List.of("-t", tag));
+        }
+        command.add(context.toString());
+        io.hybridge.itests.support.Docker.Result built = io.hybridge.itests.support.Docker.run(command.toArray(String[]::new));
+        assertThat(built.ok()).as(built.output()).isTrue();
+        return built.output().strip().lines().reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** A docker save tar of the image under the tag, as a fleet would ship it; the engine's tag is left where it was. */
+    private byte[] savedAs(String imageId, String tag, String file) throws IOException {
+        String before = io.hybridge.itests.support.Docker.inspect(tag, "{{.Id}}");
+        Path tar = dir.resolve(file);
+        assertThat(io.hybridge.itests.support.Docker.run("docker", "tag", imageId, tag).ok()).isTrue();
+        assertThat(io.hybridge.itests.support.Docker.run("docker", "save", "-o", tar.toString(), tag).ok()).isTrue();
+        assertThat(io.hybridge.itests.support.Docker.run("docker", "tag", before, tag).ok()).isTrue();
+        return Files.readAllBytes(tar);
+    }
+
+    /** The image id of the workload's one running container, once there is exactly one. */
+    private static String imageOfRunning(GatewayProcess gateway, String labels) {
+        try {
+            return Wait.until("one running container with " + labels, DEADLINE, () -> {
+                List<String> ids = io.hybridge.itests.support.Docker.containers(labels);
+                if (ids.size() != 1 || !"running".equals(io.hybridge.itests.support.Docker.inspect(ids.get(0), "{{.State.Status}}"))) {
+                    return null;
+                }
+                return io.hybridge.itests.support.Docker.inspect(ids.get(0), "{{.Image}}");
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; workloads: " + gateway.health().path("subsystems").path("workloads"), e);
         }
     }
 
