@@ -225,11 +225,25 @@ public final class UnikernelRuntime implements WorkloadRuntime, HealthContributo
 
     @Override
     public List<String> loadImageArchive(java.nio.file.Path archive) throws WorkloadException {
+        return enabledImages().loadArchive(archive);
+    }
+
+    @Override
+    public Optional<String> localImageId(String reference) throws WorkloadException {
+        return enabledImages().imageId(reference);
+    }
+
+    @Override
+    public void pointImage(String reference, Optional<String> imageId) throws WorkloadException {
+        enabledImages().point(reference, imageId);
+    }
+
+    private ImageStore enabledImages() throws WorkloadException {
         if (!settings.enabled()) {
             throw new WorkloadException(WorkloadException.Reason.ENGINE_UNAVAILABLE, "the unikernel runtime is switched off"
                     + " (enabled=false in " + PID + ")");
         }
-        return images.loadArchive(archive);
+        return images;
     }
 
     @Override

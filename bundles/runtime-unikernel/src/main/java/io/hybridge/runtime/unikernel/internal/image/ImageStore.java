@@ -37,6 +37,16 @@ public interface ImageStore {
     /** The image already in the cache for this reference, without touching the network. */
     Optional<UnikernelImage> present(String reference);
 
+    /** The manifest digest the reference names in the cache, or empty. */
+    default Optional<String> imageId(String reference) throws WorkloadException {
+        return present(reference).map(UnikernelImage::manifestDigest);
+    }
+
+    /** Names a cached image by the reference again, or forgets the name (empty). */
+    default void point(String reference, Optional<String> manifestDigest) throws WorkloadException {
+        throw new WorkloadException(WorkloadException.Reason.IMAGE_INVALID, "this image store cannot move image names");
+    }
+
     /**
      * Removes cached images (and blobs no image uses) whose manifest digest is not in
      * {@code manifestDigestsInUse}; returns the bytes freed.

@@ -59,6 +59,13 @@ public final class OciImageStore implements ImageStore {
     private final String defaultRegistry;
     private final BlobCache blobs;
     private final RefsFile refs;
+    /**
+     * What OTA units loaded (reference → digest) and what each load replaced: kept by garbage
+     * collection while named there, since no registry can bring them back, and the replaced one
+     * is what a failed health gate points the reference back at.
+     */
+    private final RefsFile unitImages;
+    private final RefsFile replacedByUnits;
     private final RegistryClient registry;
     private final ReadWriteLock gcLock;
 
@@ -82,6 +89,8 @@ public final class OciImageStore implements ImageStore {
         this.defaultRegistry = RegistryAccount.normalise(defaultRegistry);
         this.blobs = new BlobCache(this.root);
         this.refs = new RefsFile(this.root);
+        this.unitImages = new RefsFile(this.root, "unit-refs.json");
+        this.replacedByUnits = new RefsFile(this.root, "unit-replaced.json");
         this.registry = new RegistryClient(accounts, connectTimeout, requestTimeout);
         this.gcLock = GC_LOCKS.computeIfAbsent(this.root, r -> new ReentrantReadWriteLock());
     }
@@ -131,10 +140,63 @@ public final class OciImageStore implements ImageStore {
                 materialize(image.getValue(), image.getKey());
             }
             for (Map.Entry<String, String> image : loaded.entrySet()) {
+                Optional<String> replaced = refs.get(image.getKey()).filter(d -> !d.equals(image.getValue()));
+                if (replaced.isPresent()) {
+                    replacedByUnits.put(image.getKey(), replaced.get());
+                }
+                unitImages.put(image.getKey(), image.getValue());
                 refs.put(image.getKey(), image.getValue());
-                LOG.info("loaded unikernel image {} ({}) from {}", image.getKey(), image.getValue(), tar);
+                LOG.info("loaded unikernel image {} ({}) from {}{}", image.getKey(), image.getValue(), tar,
+                        replaced.map(d -> "; it replaces " + d + ", kept for a rollback").orElse(""));
             }
             return List.copyOf(loaded.keySet());
+        } catch (IOException e) {
+            throw new WorkloadException(Reason.INTERNAL, "unikernel image cache " + root + ": " + e, e);
+        } finally {
+            gcLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Optional<String> imageId(String reference) throws WorkloadException {
+        try {
+            return cached(parse(reference), reference).map(UnikernelImage::manifestDigest);
+        } catch (IOException e) {
+            throw new WorkloadException(Reason.INTERNAL, "unikernel image cache " + root + ": " + e, e);
+        }
+    }
+
+    /** Names the cached image by the reference again (empty: forgets the name), under the cache's lock against collection. */
+    @Override
+    public void point(String reference, Optional<String> manifestDigest) throws WorkloadException {
+        ImageReference parsed = parse(reference);
+        if (parsed.pinned()) {
+            throw new WorkloadException(Reason.IMAGE_INVALID, "image " + reference + " is pinned by digest: that name"
+                    + " cannot be moved to another image");
+        }
+        gcLock.readLock().lock();
+        try {
+            String key = parsed.toString();
+            if (refs.get(key).isEmpty() && !parsed.hasRegistry() && !defaultRegistry.isEmpty()
+                    && refs.get(parsed.inRegistry(defaultRegistry).toString()).isPresent()) {
+                key = parsed.inRegistry(defaultRegistry).toString(); // where the name is found now
+            }
+            if (manifestDigest.isEmpty()) {
+                refs.remove(key);
+                unitImages.remove(key);
+            } else {
+                if (!blobs.has(manifestDigest.get())) {
+                    throw new WorkloadException(Reason.IMAGE_NOT_FOUND, "image " + manifestDigest.get() + " (to be named "
+                            + reference + " again) is no longer in the unikernel image cache");
+                }
+                materialize(manifestDigest.get(), reference);
+                refs.put(key, manifestDigest.get());
+                if (unitImages.get(key).isPresent()) {
+                    unitImages.put(key, manifestDigest.get());
+                }
+            }
+            replacedByUnits.remove(key);
+            LOG.info("unikernel image name {} now {}", key, manifestDigest.map(d -> "names " + d).orElse("removed"));
         } catch (IOException e) {
             throw new WorkloadException(Reason.INTERNAL, "unikernel image cache " + root + ": " + e, e);
         } finally {
@@ -153,9 +215,13 @@ public final class OciImageStore implements ImageStore {
     }
 
     @Override
-    public long collectGarbage(Set<String> manifestDigestsInUse) throws IOException {
+    public long collectGarbage(Set<String> inUse) throws IOException {
         gcLock.writeLock().lock();
         try {
+            // what units loaded, and what they replaced, has no registry to come back from
+            Set<String> manifestDigestsInUse = new HashSet<>(inUse);
+            manifestDigestsInUse.addAll(unitImages.digests());
+            manifestDigestsInUse.addAll(replacedByUnits.digests());
             long freed = 0;
             Set<String> keptBlobs = new HashSet<>();
             try (Stream<Path> list = Files.list(images)) {

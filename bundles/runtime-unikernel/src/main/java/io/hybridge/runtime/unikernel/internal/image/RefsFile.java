@@ -30,7 +30,12 @@ final class RefsFile {
     private final Object lock;
 
     RefsFile(Path root) {
-        this.file = root.resolve("refs.json").toAbsolutePath().normalize();
+        this(root, "refs.json");
+    }
+
+    /** Another map of the same shape in the cache directory (the units' images, see {@link OciImageStore}). */
+    RefsFile(Path root, String fileName) {
+        this.file = root.resolve(fileName).toAbsolutePath().normalize();
         this.lock = LOCKS.computeIfAbsent(file, f -> new Object());
     }
 
@@ -45,6 +50,22 @@ final class RefsFile {
             Map<String, String> refs = read();
             refs.put(reference, manifestDigest);
             write(refs);
+        }
+    }
+
+    void remove(String reference) throws IOException {
+        synchronized (lock) {
+            Map<String, String> refs = read();
+            if (refs.remove(reference) != null) {
+                write(refs);
+            }
+        }
+    }
+
+    /** Every digest some reference names. */
+    java.util.Set<String> digests() throws IOException {
+        synchronized (lock) {
+            return new java.util.HashSet<>(read().values());
         }
     }
 

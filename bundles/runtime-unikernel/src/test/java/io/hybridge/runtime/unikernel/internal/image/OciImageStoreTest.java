@@ -80,6 +80,42 @@ class OciImageStoreTest {
         assertThat(store.loadArchive(whole)).containsExactly("127.0.0.1:15000/acme/filter:3");
     }
 
+    /**
+     * Units' images outlive garbage collection (no registry brings them back), and so does the
+     * image a unit replaced, until the health gate is over: pointing the name back at it is the
+     * rollback; forgetting a name lets its image go.
+     */
+    @Test
+    void unitImagesAndWhatTheyReplacedAreKeptAndTheNameCanBePointedBack() throws Exception {
+        OciImageStore store = store();
+        TestImage.Built v1 = new TestImage(12).build();
+        TestImage.Built v2 = new TestImage(13).build();
+        store.loadArchive(TestImage.writeLayoutTar(v1, dir.resolve("v1.oci.tar"),
+                Map.of(OciLayoutArchive.IMAGE_NAME, "acme/filter:1")));
+        store.loadArchive(TestImage.writeLayoutTar(v2, dir.resolve("v2.oci.tar"),
+                Map.of(OciLayoutArchive.IMAGE_NAME, "acme/filter:1")));
+        assertThat(store.imageId("acme/filter:1")).contains(v2.manifestDigest());
+
+        store.collectGarbage(Set.of()); // no instance uses either
+        BlobCache blobs = new BlobCache(dir.resolve("cache"));
+        assertThat(blobs.digests()).contains(v1.manifestDigest(), v1.layerDigest(), v2.manifestDigest(), v2.layerDigest());
+
+        store.point("acme/filter:1", Optional.of(v1.manifestDigest()));
+        assertThat(store().imageId("acme/filter:1")).contains(v1.manifestDigest());
+        assertThat(store().prepare(spec("acme/filter:1", PullPolicy.NEVER, null), false).kernel())
+                .hasBinaryContent(new TestImage(12).kernel);
+        store.collectGarbage(Set.of());
+        assertThat(blobs.digests()).as("the rolled-back image goes, the one pointed back at stays")
+                .contains(v1.manifestDigest()).doesNotContain(v2.manifestDigest());
+
+        store.point("acme/filter:1", Optional.empty());
+        assertThat(store.imageId("acme/filter:1")).isEmpty();
+        store.collectGarbage(Set.of());
+        assertThat(blobs.digests()).isEmpty();
+        assertThatThrownBy(() -> store.point("acme/filter:1", Optional.of(v2.manifestDigest())))
+                .satisfies(e -> assertReason(e, Reason.IMAGE_NOT_FOUND)).hasMessageContaining("no longer in the unikernel image cache");
+    }
+
     @Test
     void anOtaImageUnitNamedOnlyByItsTagIsRefusedAndChangesNoName() throws Exception {
         TestImage.Built built = new TestImage(6).build();
