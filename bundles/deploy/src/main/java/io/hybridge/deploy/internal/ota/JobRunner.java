@@ -445,15 +445,24 @@ final class JobRunner {
         return before;
     }
 
-    /** After a restart: the image job's runtime, once it is back. */
-    private Optional<WorkloadRuntime> imageRuntime(Job job) {
-        return runtimes.get().stream().filter(r -> r.type().id().equals(job.imageRuntime)).findFirst();
+    /** After a restart: the image job's runtime, once it has registered again (within the health deadline). */
+    private Optional<WorkloadRuntime> imageRuntime(Job job) throws InterruptedException {
+        long end = System.nanoTime() + healthDeadline(job).toNanos();
+        while (true) {
+            Optional<WorkloadRuntime> runtime = runtimes.get().stream()
+                    .filter(r -> r.type().id().equals(job.imageRuntime)).findFirst();
+            if (runtime.isPresent() || System.nanoTime() > end || stopping) {
+                return runtime;
+            }
+            Thread.sleep(200); // runtimes register as their components activate after the framework started
+        }
     }
 
     private void recoverImage(Job job) throws InterruptedException, IOException {
         Optional<WorkloadRuntime> runtime = imageRuntime(job);
         if (runtime.isEmpty()) {
-            failDownloadOrInstall(job, "after a restart, the " + job.imageRuntime + " runtime that loaded the image is gone");
+            failDownloadOrInstall(job, "after a restart, the " + job.imageRuntime + " runtime that loaded the image did not"
+                    + " come back within " + healthDeadline(job).toSeconds() + " s");
             return;
         }
         if (job.step == Job.Step.SWITCHING) {
