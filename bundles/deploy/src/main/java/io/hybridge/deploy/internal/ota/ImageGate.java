@@ -65,6 +65,11 @@ final class ImageGate {
         this.settle = settle;
     }
 
+    /** Whether the workload service is there to ask (after a restart it registers a moment after the framework starts). */
+    boolean ready() {
+        return workloads.get() != null;
+    }
+
     /** Reference → the image it names now (empty: nothing), for every workload of this runtime. */
     Map<String, Optional<String>> before(WorkloadRuntime runtime) throws DeployException {
         Map<String, Optional<String>> images = new LinkedHashMap<>();
@@ -74,14 +79,14 @@ final class ImageGate {
         return images;
     }
 
-    /** The references whose image the load changed, with the workloads that run them. */
+    /** The references whose image the load changed, with the workloads that run them (none, when the service is gone). */
     List<Swap> swaps(WorkloadRuntime runtime, Map<String, Optional<String>> before) throws DeployException {
         Map<String, List<String>> users = referencesInUse(runtime);
         List<Swap> swaps = new ArrayList<>();
         for (Map.Entry<String, Optional<String>> reference : before.entrySet()) {
             Optional<String> now = imageId(runtime, reference.getKey());
             List<String> names = users.getOrDefault(reference.getKey(), List.of());
-            if (now.isPresent() && !now.equals(reference.getValue()) && !names.isEmpty()) {
+            if (now.isPresent() && !now.equals(reference.getValue())) {
                 swaps.add(new Swap(reference.getKey(), reference.getValue().orElse(""), now.get(), names));
             }
         }

@@ -445,13 +445,13 @@ final class JobRunner {
         return before;
     }
 
-    /** After a restart: the image job's runtime, once it has registered again (within the health deadline). */
+    /** After a restart: the image job's runtime, once it and the workload service have registered again (within the health deadline). */
     private Optional<WorkloadRuntime> imageRuntime(Job job) throws InterruptedException {
         long end = System.nanoTime() + healthDeadline(job).toNanos();
         while (true) {
             Optional<WorkloadRuntime> runtime = runtimes.get().stream()
                     .filter(r -> r.type().id().equals(job.imageRuntime)).findFirst();
-            if (runtime.isPresent() || System.nanoTime() > end || stopping) {
+            if (runtime.isPresent() && imageGate.ready() || System.nanoTime() > end || stopping) {
                 return runtime;
             }
             Thread.sleep(200); // runtimes register as their components activate after the framework started

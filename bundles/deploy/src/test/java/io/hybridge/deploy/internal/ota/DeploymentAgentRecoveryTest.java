@@ -171,6 +171,37 @@ class DeploymentAgentRecoveryTest {
     }
 
     @Test
+    void anImageLoadCutByTheProcessDyingPointsTheMovedNameBackAndRestartsItsWorkload() throws Exception {
+        Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>(Map.of("vision:1", "sha256:new",
+                "other:1", "sha256:other"));
+        ImageGateTest.FakeWorkloads workloads = new ImageGateTest.FakeWorkloads();
+        workloads.add("cam", io.hybridge.api.workload.RuntimeType.CONTAINER, "vision:1");
+        workloads.add("meter", io.hybridge.api.workload.RuntimeType.CONTAINER, "other:1");
+        Job job = new Job();
+        job.id = 44;
+        job.name = "vision-image";
+        job.version = "2";
+        job.unitType = "workload-image";
+        job.installStatus = Job.IN_PROGRESS;
+        job.step = Job.Step.SWITCHING; // the load had begun: which names it moved was not recorded yet
+        job.imageRuntime = "container";
+        job.imagesBefore.put("vision:1", "sha256:old");
+        job.imagesBefore.put("other:1", "sha256:other");
+        new JobJournal(state().resolve("journal"), 20).save(job);
+
+        startAgent();
+        agent.setWorkloads(workloads);
+        agent.addRuntime(ImageGateTest.runtime(names, io.hybridge.api.workload.RuntimeType.CONTAINER));
+        Job recovered = settled(44);
+
+        assertThat(recovered.installStatus).isEqualTo(Job.ROLLED_BACK);
+        assertThat(recovered.installError).contains("the gateway stopped while loading image vision-image 2")
+                .contains("previous image restored for [vision:1]");
+        assertThat(names).containsEntry("vision:1", "sha256:old").containsEntry("other:1", "sha256:other");
+        assertThat(workloads.restarted).containsExactly("cam");
+    }
+
+    @Test
     void aDownloadCutByTheProcessDyingResumesAndInstalls() throws Exception {
         byte[] unit = UnitArchiveTest.bundle("io.example.b", "1.0.0");
         try (RangeServer server = new RangeServer(unit)) {

@@ -31,7 +31,7 @@ class ImageGateTest {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final FakeWorkloads workloads = new FakeWorkloads();
     private final ImageGate gate = new ImageGate(() -> workloads, Clock.systemUTC(), SETTLE);
-    private final WorkloadRuntime docker = runtime(RuntimeType.CONTAINER);
+    private final WorkloadRuntime docker = runtime(names, RuntimeType.CONTAINER);
 
     @Test
     void theSwapsAreTheReferencesTheLoadMovedWithTheWorkloadsOfThatRuntimeOnly() throws Exception {
@@ -136,15 +136,16 @@ class ImageGateTest {
         return List.of(new ImageGate.Swap("vision:1", "sha256:old", "sha256:new", List.of(workload)));
     }
 
-    private static Scripted running(String instance) {
+    static Scripted running(String instance) {
         return new Scripted(WorkloadState.RUNNING, "running", instance, null);
     }
 
-    private record Scripted(WorkloadState state, String message, String instance, WorkloadStatus.Exit exit) {
+    record Scripted(WorkloadState state, String message, String instance, WorkloadStatus.Exit exit) {
     }
 
-    private WorkloadRuntime runtime(RuntimeType type) {
-        return (WorkloadRuntime) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {WorkloadRuntime.class},
+    /** A runtime whose image names are the map's (reference → id). */
+    static WorkloadRuntime runtime(Map<String, String> names, RuntimeType type) {
+        return (WorkloadRuntime) Proxy.newProxyInstance(ImageGateTest.class.getClassLoader(), new Class<?>[] {WorkloadRuntime.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "type" -> type;
                     case "localImageId" -> Optional.ofNullable(names.get((String) args[0]));
@@ -164,7 +165,7 @@ class ImageGateTest {
     }
 
     /** Workloads whose status after a restart is what {@link #onRestart} says, from that moment on. */
-    private static final class FakeWorkloads implements WorkloadService {
+    static final class FakeWorkloads implements WorkloadService {
         final Map<String, WorkloadSpec> specs = new LinkedHashMap<>();
         final Map<String, WorkloadStatus> statuses = new ConcurrentHashMap<>();
         final List<String> restarted = new ArrayList<>();
