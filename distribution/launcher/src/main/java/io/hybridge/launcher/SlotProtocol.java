@@ -27,6 +27,8 @@ final class SlotProtocol {
     static final int EXIT_SWITCH = 10;
     /** Launcher exit status: the slot on trial was not confirmed before its deadline. */
     static final int EXIT_TRIAL_EXPIRED = 11;
+    /** Launcher exit status: the slot on trial failed its health gate ({@code failed/<slot>} written during the trial). */
+    static final int EXIT_TRIAL_FAILED = 12;
 
     /**
      * A line of {@code next} (after the slot id) and of {@code trial}: whoever wrote {@code next}
@@ -145,6 +147,11 @@ final class SlotProtocol {
         return Optional.of(trial);
     }
 
+    /** Whether the deploy bundle's gate (or anyone) wrote {@code failed/<slot>} since the trial began. */
+    boolean hasFailed(Trial trial) {
+        return slots.exists("failed/" + trial.slot());
+    }
+
     boolean isConfirmed(Trial trial) throws IOException {
         return slots.read("confirmed").filter(trial.slot()::equals).isPresent();
     }
@@ -222,6 +229,7 @@ final class SlotProtocol {
     static String describeExit(int status) {
         return switch (status) {
             case EXIT_TRIAL_EXPIRED -> "not confirmed before the trial deadline";
+            case EXIT_TRIAL_FAILED -> "its health gate failed during the trial";
             case 2 -> "the launcher could not start it (exit status 2: a configuration or feature problem;"
                     + " see var/log/hybridge.log)";
             case 3 -> "the JVM ran out of memory (exit status 3)";

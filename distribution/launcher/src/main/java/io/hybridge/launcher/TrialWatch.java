@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches a slot on trial: promotes it as soon as {@code var/slots/confirmed} names it, and
- * halts the JVM with {@link SlotProtocol#EXIT_TRIAL_EXPIRED} when the deadline passes first, so
- * that {@code bin/hybridge} starts the fallback slot. Until the deploy bundle's health gate takes
+ * halts the JVM with {@link SlotProtocol#EXIT_TRIAL_FAILED} as soon as {@code failed/<slot>}
+ * appears (the deploy bundle's gate failed) or with {@link SlotProtocol#EXIT_TRIAL_EXPIRED} when
+ * the deadline passes first, so that {@code bin/hybridge} starts the fallback slot. Until the deploy bundle's health gate takes
  * over ({@code hybridge.selfupdate.confirmer=external}), the launcher's own
  * {@link HealthConfirmer} writes {@code confirmed}.
  */
@@ -81,6 +82,14 @@ final class TrialWatch {
     boolean step() throws IOException {
         if (protocol.isConfirmed(trial)) {
             protocol.promote(trial);
+            return true;
+        }
+        if (protocol.hasFailed(trial)) {
+            // the slot's own gate gave up (beginTrial cleared any older record): no reason to run
+            // the rest of the trial on a version known to be unhealthy
+            LOG.error("self-update: slot {} failed its health gate: {}; halting so that bin/hybridge starts slot {}",
+                    trial.slot(), protocol.slots().readAll("failed/" + trial.slot()).strip(), trial.fallback());
+            halt.accept(SlotProtocol.EXIT_TRIAL_FAILED);
             return true;
         }
         if (!clock.instant().isBefore(trial.deadline())) {

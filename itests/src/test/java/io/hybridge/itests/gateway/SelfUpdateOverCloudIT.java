@@ -91,8 +91,8 @@ class SelfUpdateOverCloudIT {
     /**
      * Asserts: an archive whose extra feature holds a bundle that never resolves passes staging
      * (it is a complete distribution) but not the new slot's health gate: the deploy bundle
-     * records why in {@code var/slots/failed/<slot>}, the launcher falls back at the trial
-     * deadline, and the old slot's deploy bundle reports ROLLED_BACK naming the bundle; the old
+     * records why in {@code var/slots/failed/<slot>}, the launcher falls back at once (it halts
+     * with status 12 when that file appears), and the old slot's deploy bundle reports ROLLED_BACK naming the bundle; the old
      * version runs (factory slot, BIRTH with its version).
      */
     @Test
@@ -114,6 +114,8 @@ class SelfUpdateOverCloudIT {
             assertThat((String) rolledBack.metric("dp.install.error.message"))
                     .contains("io.hybridge.test.unresolvable").contains("previous version " + factoryVersion);
             assertThat(slotFile(gateway, "current")).isEqualTo("factory");
+            assertThat(gateway.log()).as("the launcher ended the trial on the gate's failure, not at its deadline")
+                    .contains("failed its health gate").contains("halting so that bin/hybridge starts slot factory");
             Wait.until("a BIRTH with firmware_version hybridge-" + factoryVersion + " after the fallback", DEADLINE,
                     () -> {
                         List<KapuaClient.Received> births = kapua.received().stream()

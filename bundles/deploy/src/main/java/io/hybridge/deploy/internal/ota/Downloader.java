@@ -31,8 +31,8 @@ import io.hybridge.api.crypto.Digests;
  * read twice on the normal path). Built for throughput equal to a plain fetch: blocking reads of
  * up to 1 MiB straight from the socket, one write per read, digests from {@link Digests} (native
  * NSS: the gateway's C1-only JIT never reaches the JDK's SHA-NI intrinsic) computed on a second
- * thread while the next buffer is read. No fsync until the
- * end (a {@code kill -9} keeps what the kernel has; a power cut's torn tail fails the hash check
+ * thread while the next buffer is read. No fsync here: the job flushes the file while it checks
+ * it (a {@code kill -9} keeps what the kernel has; a power cut's torn tail fails the hash check
  * and the next attempt starts over). A partial file from an earlier attempt is continued with a
  * {@code Range} request; the server's 200 instead of 206 starts over.
  *
@@ -201,7 +201,7 @@ final class Downloader {
                     throw new DeployException("truncated download: " + uri + " ended after " + received + " of "
                             + total + " bytes");
                 }
-                out.force(true);
+                // no fsync here: the job flushes the file while it checks it, the store before adopting it
                 progress.block(received, received, index + 1);
                 return new Result(sha256.digest(), other == null ? null : other.digest(), received);
             }

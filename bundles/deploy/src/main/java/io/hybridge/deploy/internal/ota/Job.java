@@ -77,7 +77,7 @@ final class Job {
     String fromVersion;
     long startedAt;
     long finishedAt;
-    /** Time spent fetching (to the file's fsync) and verifying (hash, signature, content): where a slow download went. */
+    /** Time spent fetching (to the last byte written) and verifying (hash, signature, content, while the file is flushed): where a slow download went. */
     long transferMillis;
     long verifyMillis;
     /** Workload-image unit: the runtime it went to, what its workloads' references named before the load, what it moved. */

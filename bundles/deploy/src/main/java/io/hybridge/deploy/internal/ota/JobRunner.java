@@ -34,6 +34,12 @@ import io.hybridge.api.workload.WorkloadRuntime;
 final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** Flushes a downloaded file while the job thread checks it. */
+    private static final ExecutorService FLUSHER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "hybridge-ota-flush");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final DeployConfig config;
     private final TrustedKeys keys;
@@ -194,11 +200,19 @@ final class JobRunner {
         }
         long t1 = System.nanoTime();
         job.transferMillis = (t1 - t0) / 1_000_000;
+        // the file's pages go to the disk while it is checked (both take tens of milliseconds
+        // for a large unit); adopt() fsyncs again, which is then cheap, and reports a failure
+        java.util.concurrent.Future<?> flushed = FLUSHER.submit(() -> {
+            AtomicFiles.fsync(part);
+            return null;
+        });
         try {
             verify(job, result, part);
         } catch (DeployException e) {
             Files.deleteIfExists(part); // a file that failed verification is never resumed
             throw e;
+        } finally {
+            awaitQuietly(flushed);
         }
         job.verifyMillis = (System.nanoTime() - t1) / 1_000_000;
         String sha256 = HexFormat.of().formatHex(result.sha256());
@@ -213,6 +227,15 @@ final class JobRunner {
         notify(job, "download", JobPayloads.download(job));
         LOG.info("OTA job {}: {} {} downloaded in {} ms and verified in {} ms ({} bytes, sha256 {})", job.id, job.name,
                 job.version, job.transferMillis, job.verifyMillis, result.size(), sha256);
+    }
+
+    /** Waits for the flush; its failure is not this step's to report (the store's fsync repeats it). */
+    private static void awaitQuietly(java.util.concurrent.Future<?> flushed) throws InterruptedException {
+        try {
+            flushed.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.debug("flushing a downloaded unit failed; the store's fsync will say so: {}", e.getCause().toString());
+        }
     }
 
     /** Hash, signature and content checks: a unit that fails any of them is refused before install. */
@@ -667,8 +690,8 @@ final class JobRunner {
      * The self-update health gate, in the new slot on trial: every persistently started bundle
      * active, their DS components satisfied, every {@code /health} subsystem (workloads among them)
      * ready, and the cloud link connected when the job came over it. Passed: {@code confirmed},
-     * then the launcher promotes the slot. Failed: the reason goes to {@code failed/<slot>} and the
-     * launcher falls back at the trial deadline; the old slot reports ROLLED_BACK.
+     * then the launcher promotes the slot. Failed: the reason goes to {@code failed/<slot>}, on which
+     * the launcher halts and bin/hybridge falls back; the old slot reports ROLLED_BACK.
      */
     private void gateAndConfirm(Job job, SelfUpdateSite here, SlotFiles.State state)
             throws InterruptedException, IOException {
@@ -703,7 +726,7 @@ final class JobRunner {
         } catch (DeployException e) {
             String reason = "self-update " + e.getMessage();
             here.slots().recordFailure(job.slot, reason);
-            LOG.error("OTA job {}: slot {} is not healthy: {}; the launcher falls back to slot {} at the trial deadline",
+            LOG.error("OTA job {}: slot {} is not healthy: {}; the launcher falls back to slot {} now",
                     job.id, job.slot, reason, job.fromSlot);
             return; // the job stays active (no other job may overwrite the journal) and ends in the old slot
         }
