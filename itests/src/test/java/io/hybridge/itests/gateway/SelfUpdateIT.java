@@ -33,6 +33,20 @@ class SelfUpdateIT {
     @TempDir
     Path dir;
 
+    /**
+     * bin/hybridge restarts in place on SIGHUP; a shell cannot trap a signal that was ignored
+     * when it started, and the tests' gateways inherit this JVM's dispositions — under
+     * {@code nohup} every SIGHUP below would be lost and each test would time out instead.
+     */
+    @org.junit.jupiter.api.BeforeAll
+    static void sighupReachesTheGateways() throws IOException {
+        String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
+                .map(l -> l.substring("SigIgn:".length()).strip()).findFirst().orElse("0");
+        assertThat(Long.parseUnsignedLong(ignored, 16) & 1L)
+                .as("SIGHUP is ignored by the test JVM (started under nohup?): bin/hybridge could not trap it;"
+                        + " run the tests without nohup (setsid detaches without ignoring it)").isZero();
+    }
+
     @Test
     void aStagedSlotIsTriedConfirmedAndBecomesCurrentAndTheWayBackKeepsTheCache() throws Exception {
         try (GatewayProcess gateway = install("confirm").env("HYBRIDGE_JAVA_OPTS",
