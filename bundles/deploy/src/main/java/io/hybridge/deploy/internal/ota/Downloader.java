@@ -31,8 +31,9 @@ import io.hybridge.api.crypto.Digests;
  * read twice on the normal path). Built for throughput equal to a plain fetch: blocking reads of
  * up to 1 MiB straight from the socket, one write per read, digests from {@link Digests} (native
  * NSS: the gateway's C1-only JIT never reaches the JDK's SHA-NI intrinsic) computed on a second
- * thread while the next buffer is read. No fsync here: the job flushes the file while it checks
- * it (a {@code kill -9} keeps what the kernel has; a power cut's torn tail fails the hash check
+ * thread while the next buffer is read, and what has arrived written back to the disk every 32 MiB
+ * on a third thread while the transfer goes on. The fsync that makes the unit durable is the
+ * job's, while it checks the file; it finds only the tail left (a {@code kill -9} keeps what the kernel has; a power cut's torn tail fails the hash check
  * and the next attempt starts over). A partial file from an earlier attempt is continued with a
  * {@code Range} request; the server's 200 instead of 206 starts over.
  *
@@ -67,6 +68,17 @@ final class Downloader {
         thread.setDaemon(true);
         return thread;
     });
+    /**
+     * Writes what has arrived back to the disk while the transfer goes on (every
+     * {@link #FLUSH_EVERY} bytes, one flush at a time), so that the fsync that makes the unit
+     * durable at the end has only the tail left instead of the whole file.
+     */
+    private static final ExecutorService FLUSHER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "hybridge-ota-writeback");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private static final long FLUSH_EVERY = 32L << 20;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
     private final SSLSocketFactory tls;
@@ -155,6 +167,8 @@ final class Downloader {
                 byte[][] buffers = new byte[HASH_DEPTH][BUFFER];
                 Future<?>[] hashed = new Future<?>[HASH_DEPTH];
                 int slot = 0;
+                Future<?> writeback = null;
+                long nextFlush = received + FLUSH_EVERY;
                 while (true) {
                     awaitHash(hashed[slot]); // this buffer is free again
                     byte[] buffer = buffers[slot];
@@ -182,6 +196,13 @@ final class Downloader {
                     });
                     slot = (slot + 1) % HASH_DEPTH;
                     received += read;
+                    if (received >= nextFlush && (writeback == null || writeback.isDone())) {
+                        nextFlush = received + FLUSH_EVERY;
+                        writeback = FLUSHER.submit(() -> {
+                            out.force(false);
+                            return null;
+                        });
+                    }
                     if (received >= nextBlock) {
                         int crossed = (int) (received / step) - index; // one read may span several blocks
                         index = (int) (received / step);
@@ -197,6 +218,7 @@ final class Downloader {
                 for (Future<?> pending : hashed) {
                     awaitHash(pending);
                 }
+                awaitWriteback(writeback); // before the channel closes under it
                 if (total >= 0 && received != total) {
                     throw new DeployException("truncated download: " + uri + " ended after " + received + " of "
                             + total + " bytes");
@@ -221,6 +243,18 @@ final class Downloader {
             if (connection != null) {
                 connection.disconnect(); // units are fetched rarely: no keep-alive socket left behind
             }
+        }
+    }
+
+    /** A failed early flush is not this download's to report: the final fsync repeats it. */
+    private static void awaitWriteback(Future<?> writeback) throws InterruptedException {
+        if (writeback == null) {
+            return;
+        }
+        try {
+            writeback.get();
+        } catch (ExecutionException e) {
+            // the fsync after the download says what is wrong with the disk
         }
     }
 
