@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * Watches a slot on trial: promotes it as soon as {@code var/slots/confirmed} names it, and
  * halts the JVM with {@link SlotProtocol#EXIT_TRIAL_FAILED} as soon as {@code failed/<slot>}
  * appears (the deploy bundle's gate failed) or with {@link SlotProtocol#EXIT_TRIAL_EXPIRED} when
- * the deadline passes first, so that {@code bin/hybridge} starts the fallback slot. Until the deploy bundle's health gate takes
- * over ({@code hybridge.selfupdate.confirmer=external}), the launcher's own
- * {@link HealthConfirmer} writes {@code confirmed}.
+ * the deadline passes first, so that {@code bin/hybridge} starts the fallback slot. Until the
+ * deploy bundle's health gate takes over ({@code hybridge.selfupdate.confirmer=external}), the
+ * launcher's own {@link HealthConfirmer} writes {@code confirmed}.
  */
 final class TrialWatch {
 

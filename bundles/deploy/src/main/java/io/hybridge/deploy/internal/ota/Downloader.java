@@ -31,11 +31,12 @@ import io.hybridge.api.crypto.Digests;
  * read twice on the normal path). Built for throughput equal to a plain fetch: blocking reads of
  * up to 1 MiB straight from the socket, one write per read, digests from {@link Digests} (native
  * NSS: the gateway's C1-only JIT never reaches the JDK's SHA-NI intrinsic) computed on a second
- * thread while the next buffer is read, and what has arrived written back to the disk every 32 MiB
- * on a third thread while the transfer goes on. The fsync that makes the unit durable is the
- * job's, while it checks the file; it finds only the tail left (a {@code kill -9} keeps what the kernel has; a power cut's torn tail fails the hash check
- * and the next attempt starts over). A partial file from an earlier attempt is continued with a
- * {@code Range} request; the server's 200 instead of 206 starts over.
+ * thread while the next buffer is read, and what has arrived written back to the disk every
+ * 32 MiB on a third thread while the transfer goes on. The fsync that makes the unit durable is
+ * the job's, while it checks the file; it finds only the tail left (a {@code kill -9} keeps what
+ * the kernel has; a power cut's torn tail fails the hash check and the next attempt starts over).
+ * A partial file from an earlier attempt is continued with a {@code Range} request; the server's
+ * 200 instead of 206 starts over.
  *
  * <p>Why {@link HttpURLConnection} and not {@code java.net.http.HttpClient}: for one large body
  * the asynchronous client moves every 16 KiB through its selector thread and a flow of small
