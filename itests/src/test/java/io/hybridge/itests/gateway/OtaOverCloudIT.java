@@ -407,17 +407,13 @@ class OtaOverCloudIT {
 
     /** The image id of the workload's one running container, once there is exactly one. */
     private static String imageOfRunning(GatewayProcess gateway, String labels) {
-        try {
-            return Wait.until("one running container with " + labels, DEADLINE, () -> {
-                List<String> ids = io.hybridge.itests.support.Docker.containers(labels);
-                if (ids.size() != 1 || !"running".equals(io.hybridge.itests.support.Docker.inspect(ids.get(0), "{{.State.Status}}"))) {
-                    return null;
-                }
-                return io.hybridge.itests.support.Docker.inspect(ids.get(0), "{{.Image}}");
-            });
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; workloads: " + gateway.health().path("subsystems").path("workloads"), e);
-        }
+        return Wait.until("one running container with " + labels, DEADLINE, () -> {
+            List<String> ids = io.hybridge.itests.support.Docker.containers(labels);
+            if (ids.size() != 1 || !"running".equals(io.hybridge.itests.support.Docker.inspect(ids.get(0), "{{.State.Status}}"))) {
+                return null;
+            }
+            return io.hybridge.itests.support.Docker.inspect(ids.get(0), "{{.Image}}");
+        }, () -> "workloads: " + gateway.health().path("subsystems").path("workloads"));
     }
 
     /**

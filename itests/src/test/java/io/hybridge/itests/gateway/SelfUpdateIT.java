@@ -151,13 +151,9 @@ class SelfUpdateIT {
             List<ProcessHandle> jvms = ProcessHandle.of(gateway.supervisorPid()).orElseThrow().descendants().toList();
             assertThat(jvms).isNotEmpty();
             signal(gateway.supervisorPid(), "KILL");
-            try {
-                Wait.until("the gateway's JVM gone after its supervisor was killed", Duration.ofSeconds(5),
-                        () -> jvms.stream().allMatch(SelfUpdateIT::gone));
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "; still there: "
-                        + jvms.stream().filter(p -> !gone(p)).map(SelfUpdateIT::describe).toList(), e);
-            }
+            Wait.until("the gateway's JVM gone after its supervisor was killed", Duration.ofSeconds(5),
+                    () -> jvms.stream().allMatch(SelfUpdateIT::gone),
+                    () -> "still there: " + jvms.stream().filter(p -> !gone(p)).map(SelfUpdateIT::describe).toList());
             assertThat(Files.exists(slots(gateway).resolve("trial"))).as("the trial is still open").isTrue();
 
             gateway.startAndAwaitReady();
@@ -262,13 +258,9 @@ class SelfUpdateIT {
 
     /** Waits on the slot files; a timeout shows what the launcher said about the trial. */
     private static void awaitSlots(GatewayProcess gateway, String what, java.util.function.BooleanSupplier condition) {
-        try {
-            Wait.until(what, SWITCH_DEADLINE, condition::getAsBoolean);
-        } catch (AssertionError e) {
-            String said = gateway.log().lines().filter(l -> l.contains("self-update") || l.contains("framework st"))
-                    .reduce("", (a, b) -> a + "\n" + b);
-            throw new AssertionError(e.getMessage() + "; the gateway's log on the trial:" + said, e);
-        }
+        Wait.until(what, SWITCH_DEADLINE, condition::getAsBoolean, () -> "the gateway's log on the trial:"
+                + gateway.log().lines().filter(l -> l.contains("self-update") || l.contains("framework st"))
+                        .reduce("", (a, b) -> a + "\n" + b));
     }
 
     /**

@@ -98,36 +98,22 @@ public final class GatewayFleet implements AutoCloseable {
         try {
             List<Future<?>> ready = new ArrayList<>();
             for (GatewayProcess gateway : gateways) {
-                ready.add(waiters.submit(() -> {
-                    try {
-                        return Wait.until(gateway.home().getFileName() + " ready with the fleet key", START_ALL, () -> {
+                ready.add(waiters.submit(() -> Wait.until(gateway.home().getFileName() + " ready with the fleet key", START_ALL,
+                        () -> {
                             if (!gateway.alive()) {
                                 throw new AssertionError(gateway.home().getFileName() + " exited:\n" + gateway.consoleLog());
                             }
                             return gateway.healthStatusCode() == 200 && gateway.health().toString().contains(keyId);
-                        });
-                    } catch (AssertionError e) {
-                        // what the gateway said at the deadline: a test failure here must explain itself
-                        String log = gateway.log();
-                        throw new AssertionError(e.getMessage() + "; /health " + gateway.healthStatusCode() + ": "
-                                + describeHealth(gateway) + "\nlog tail:\n"
-                                + log.substring(Math.max(0, log.length() - 6000)), e);
-                    }
-                }));
+                        },
+                        // what the gateway said at the deadline: a failure here must explain itself
+                        () -> "/health " + gateway.healthStatusCode() + ": " + gateway.health() + "\nlog tail:\n"
+                                + gateway.log().substring(Math.max(0, gateway.log().length() - 6000)))));
             }
             for (Future<?> f : ready) {
                 f.get();
             }
         } finally {
             waiters.shutdownNow();
-        }
-    }
-
-    private static String describeHealth(GatewayProcess gateway) {
-        try {
-            return gateway.health().toString();
-        } catch (RuntimeException e) {
-            return "no answer (" + e + ")";
         }
     }
 

@@ -103,12 +103,12 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     public void awaitReady() {
-        Wait.until("gateway " + home.getFileName() + " ready (/health 200); log:\n" + tail(), START_DEADLINE, () -> {
+        Wait.until("gateway " + home.getFileName() + " ready (/health 200)", START_DEADLINE, () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("gateway exited with " + process.exitValue() + ":\n" + consoleLog());
             }
             return healthStatusCode() == 200;
-        });
+        }, () -> "log:\n" + tail());
     }
 
     public int healthStatusCode() {

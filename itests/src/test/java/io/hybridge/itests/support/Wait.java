@@ -10,6 +10,14 @@ public final class Wait {
     }
 
     public static <T> T until(String what, Duration deadline, Supplier<T> probe) {
+        return until(what, deadline, probe, () -> "");
+    }
+
+    /**
+     * As {@link #until(String, Duration, Supplier)}; at the deadline the failure also says what
+     * {@code atDeadline} reports then (a log tail, a status), so that it explains itself.
+     */
+    public static <T> T until(String what, Duration deadline, Supplier<T> probe, Supplier<String> atDeadline) {
         long end = System.nanoTime() + deadline.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < end) {
@@ -28,7 +36,13 @@ public final class Wait {
                 throw new AssertionError("interrupted while waiting for " + what, e);
             }
         }
+        String said;
+        try {
+            said = atDeadline.get();
+        } catch (RuntimeException e) {
+            said = "(" + e + ")";
+        }
         throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for " + what
-                + (last == null ? "" : " (last error: " + last + ")"), last);
+                + (last == null ? "" : " (last error: " + last + ")") + (said.isEmpty() ? "" : "; " + said), last);
     }
 }

@@ -43,6 +43,48 @@ final class AtomicFiles {
         syncDirectory(target.getParent());
     }
 
+    /**
+     * Flushes downloads in the background: write-back during a transfer and the final fsync while
+     * the job checks the file. One thread: flushes of one disk do not go faster side by side.
+     */
+    private static final java.util.concurrent.ExecutorService WRITEBACK =
+            java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "hybridge-ota-writeback");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /** {@code channel.force(false)} on the write-back thread. */
+    static java.util.concurrent.Future<?> forceLater(FileChannel channel) {
+        return WRITEBACK.submit(() -> {
+            channel.force(false);
+            return null;
+        });
+    }
+
+    /** {@link #fsync} on the write-back thread. */
+    static java.util.concurrent.Future<?> fsyncLater(Path file) {
+        return WRITEBACK.submit(() -> {
+            fsync(file);
+            return null;
+        });
+    }
+
+    /**
+     * Waits for a background flush without reporting its failure: whoever needs the file durable
+     * fsyncs it again ({@link UnitStore#adopt}) and that fsync says what is wrong with the disk.
+     */
+    static void awaitFlush(java.util.concurrent.Future<?> flush) throws InterruptedException {
+        if (flush == null) {
+            return;
+        }
+        try {
+            flush.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // reported by the fsync that follows
+        }
+    }
+
     static void fsync(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);

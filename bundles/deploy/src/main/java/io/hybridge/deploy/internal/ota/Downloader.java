@@ -70,15 +70,10 @@ final class Downloader {
         return thread;
     });
     /**
-     * Writes what has arrived back to the disk while the transfer goes on (every
-     * {@link #FLUSH_EVERY} bytes, one flush at a time), so that the fsync that makes the unit
-     * durable at the end has only the tail left instead of the whole file.
+     * What has arrived is written back to the disk every this many bytes while the transfer goes
+     * on (one flush at a time), so that the fsync that makes the unit durable at the end has only
+     * the tail left instead of the whole file.
      */
-    private static final ExecutorService FLUSHER = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "hybridge-ota-writeback");
-        thread.setDaemon(true);
-        return thread;
-    });
     private static final long FLUSH_EVERY = 32L << 20;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
@@ -199,10 +194,7 @@ final class Downloader {
                     received += read;
                     if (received >= nextFlush && (writeback == null || writeback.isDone())) {
                         nextFlush = received + FLUSH_EVERY;
-                        writeback = FLUSHER.submit(() -> {
-                            out.force(false);
-                            return null;
-                        });
+                        writeback = AtomicFiles.forceLater(out);
                     }
                     if (received >= nextBlock) {
                         int crossed = (int) (received / step) - index; // one read may span several blocks
@@ -219,7 +211,7 @@ final class Downloader {
                 for (Future<?> pending : hashed) {
                     awaitHash(pending);
                 }
-                awaitWriteback(writeback); // before the channel closes under it
+                AtomicFiles.awaitFlush(writeback); // before the channel closes under it
                 if (total >= 0 && received != total) {
                     throw new DeployException("truncated download: " + uri + " ended after " + received + " of "
                             + total + " bytes");
@@ -244,18 +236,6 @@ final class Downloader {
             if (connection != null) {
                 connection.disconnect(); // units are fetched rarely: no keep-alive socket left behind
             }
-        }
-    }
-
-    /** A failed early flush is not this download's to report: the final fsync repeats it. */
-    private static void awaitWriteback(Future<?> writeback) throws InterruptedException {
-        if (writeback == null) {
-            return;
-        }
-        try {
-            writeback.get();
-        } catch (ExecutionException e) {
-            // the fsync after the download says what is wrong with the disk
         }
     }
 

@@ -70,24 +70,24 @@ final class ImageGate {
         return workloads.get() != null;
     }
 
-    /** Reference → the image it names now (empty: nothing), for every workload of this runtime. */
-    Map<String, Optional<String>> before(WorkloadRuntime runtime) throws DeployException {
-        Map<String, Optional<String>> images = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> reference : referencesInUse(runtime).entrySet()) {
-            images.put(reference.getKey(), imageId(runtime, reference.getKey()));
+    /** Reference → the image it names now ("" for nothing, as a {@link Swap} says it), for every workload of this runtime. */
+    Map<String, String> before(WorkloadRuntime runtime) throws DeployException {
+        Map<String, String> images = new LinkedHashMap<>();
+        for (String reference : referencesInUse(runtime).keySet()) {
+            images.put(reference, imageId(runtime, reference).orElse(""));
         }
         return images;
     }
 
     /** The references whose image the load changed, with the workloads that run them (none, when the service is gone). */
-    List<Swap> swaps(WorkloadRuntime runtime, Map<String, Optional<String>> before) throws DeployException {
+    List<Swap> swaps(WorkloadRuntime runtime, Map<String, String> before) throws DeployException {
         Map<String, List<String>> users = referencesInUse(runtime);
         List<Swap> swaps = new ArrayList<>();
-        for (Map.Entry<String, Optional<String>> reference : before.entrySet()) {
+        for (Map.Entry<String, String> reference : before.entrySet()) {
             Optional<String> now = imageId(runtime, reference.getKey());
-            List<String> names = users.getOrDefault(reference.getKey(), List.of());
-            if (now.isPresent() && !now.equals(reference.getValue())) {
-                swaps.add(new Swap(reference.getKey(), reference.getValue().orElse(""), now.get(), names));
+            if (now.isPresent() && !now.get().equals(reference.getValue())) {
+                swaps.add(new Swap(reference.getKey(), reference.getValue(), now.get(),
+                        users.getOrDefault(reference.getKey(), List.of())));
             }
         }
         return swaps;

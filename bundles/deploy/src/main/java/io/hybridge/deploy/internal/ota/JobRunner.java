@@ -34,12 +34,6 @@ import io.hybridge.api.workload.WorkloadRuntime;
 final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-    /** Flushes a downloaded file while the job thread checks it. */
-    private static final ExecutorService FLUSHER = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "hybridge-ota-flush");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final DeployConfig config;
     private final TrustedKeys keys;
@@ -202,17 +196,14 @@ final class JobRunner {
         job.transferMillis = (t1 - t0) / 1_000_000;
         // the file's pages go to the disk while it is checked (both take tens of milliseconds
         // for a large unit); adopt() fsyncs again, which is then cheap, and reports a failure
-        java.util.concurrent.Future<?> flushed = FLUSHER.submit(() -> {
-            AtomicFiles.fsync(part);
-            return null;
-        });
+        java.util.concurrent.Future<?> flushed = AtomicFiles.fsyncLater(part);
         try {
             verify(job, result, part);
         } catch (DeployException e) {
             Files.deleteIfExists(part); // a file that failed verification is never resumed
             throw e;
         } finally {
-            awaitQuietly(flushed);
+            AtomicFiles.awaitFlush(flushed);
         }
         job.verifyMillis = (System.nanoTime() - t1) / 1_000_000;
         String sha256 = HexFormat.of().formatHex(result.sha256());
@@ -227,15 +218,6 @@ final class JobRunner {
         notify(job, "download", JobPayloads.download(job));
         LOG.info("OTA job {}: {} {} downloaded in {} ms and verified in {} ms ({} bytes, sha256 {})", job.id, job.name,
                 job.version, job.transferMillis, job.verifyMillis, result.size(), sha256);
-    }
-
-    /** Waits for the flush; its failure is not this step's to report (the store's fsync repeats it). */
-    private static void awaitQuietly(java.util.concurrent.Future<?> flushed) throws InterruptedException {
-        try {
-            flushed.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            LOG.debug("flushing a downloaded unit failed; the store's fsync will say so: {}", e.getCause().toString());
-        }
     }
 
     /** Hash, signature and content checks: a unit that fails any of them is refused before install. */
@@ -389,7 +371,7 @@ final class JobRunner {
                         + " runtime installed and enabled?)"));
         job.imageRuntime = runtime.type().id();
         job.imagesBefore.clear();
-        imageGate.before(runtime).forEach((reference, id) -> job.imagesBefore.put(reference, id.orElse("")));
+        job.imagesBefore.putAll(imageGate.before(runtime));
         job.step = Job.Step.SWITCHING;
         job.installProgress = 25;
         journal.save(job);
@@ -401,7 +383,7 @@ final class JobRunner {
             throw new DeployException("the " + runtime.type() + " runtime could not load the image: " + e.getMessage());
         }
         LOG.info("OTA job {}: image {} loaded into the {} runtime: {}", job.id, job.name, runtime.type(), loaded);
-        job.imageSwaps = imageGate.swaps(runtime, before(job));
+        job.imageSwaps = imageGate.swaps(runtime, job.imagesBefore);
         job.step = Job.Step.SWITCHED;
         job.installProgress = 50;
         journal.save(job);
@@ -438,7 +420,7 @@ final class JobRunner {
         if (swaps.isEmpty()) {
             // stopped during the load: which names moved is not recorded; every name that differs goes back
             try {
-                swaps = imageGate.swaps(runtime, before(job));
+                swaps = imageGate.swaps(runtime, job.imagesBefore);
             } catch (DeployException e) {
                 swaps = List.of();
                 reason = reason + "; " + e.getMessage();
@@ -460,12 +442,6 @@ final class JobRunner {
         finish(job);
         notify(job, "install", JobPayloads.install(job));
         republishBirth();
-    }
-
-    private static Map<String, Optional<String>> before(Job job) {
-        Map<String, Optional<String>> before = new java.util.LinkedHashMap<>();
-        job.imagesBefore.forEach((reference, id) -> before.put(reference, id.isEmpty() ? Optional.empty() : Optional.of(id)));
-        return before;
     }
 
     /** After a restart: the image job's runtime, once it and the workload service have registered again (within the health deadline). */

@@ -43,7 +43,7 @@ class ImageGateTest {
         workloads.add("new-one", RuntimeType.CONTAINER, "fresh:1");
         workloads.add("vm", RuntimeType.UNIKERNEL, "vision:1");
 
-        Map<String, Optional<String>> before = gate.before(docker);
+        Map<String, String> before = gate.before(docker);
         names.put("vision:1", "sha256:new");
         names.put("fresh:1", "sha256:fresh");
 

@@ -176,11 +176,7 @@ public final class OciImageStore implements ImageStore {
         }
         gcLock.readLock().lock();
         try {
-            String key = parsed.toString();
-            if (refs.get(key).isEmpty() && !parsed.hasRegistry() && !defaultRegistry.isEmpty()
-                    && refs.get(parsed.inRegistry(defaultRegistry).toString()).isPresent()) {
-                key = parsed.inRegistry(defaultRegistry).toString(); // where the name is found now
-            }
+            String key = lookup(parsed).map(Map.Entry::getKey).orElse(parsed.toString()); // where the name is found now
             if (manifestDigest.isEmpty()) {
                 refs.remove(key);
                 unitImages.remove(key);
@@ -275,11 +271,22 @@ public final class OciImageStore implements ImageStore {
         return kept;
     }
 
-    private Optional<UnikernelImage> cached(ImageReference reference, String asWritten) throws WorkloadException, IOException {
-        Optional<String> digest = refs.get(reference.toString());
-        if (digest.isEmpty() && !reference.hasRegistry() && !defaultRegistry.isEmpty()) {
-            digest = refs.get(reference.inRegistry(defaultRegistry).toString());
+    /** The refs.json entry (key, digest) the reference is found under: as written, or in the default registry. */
+    private Optional<Map.Entry<String, String>> lookup(ImageReference reference) throws IOException {
+        List<String> keys = !reference.hasRegistry() && !defaultRegistry.isEmpty()
+                ? List.of(reference.toString(), reference.inRegistry(defaultRegistry).toString())
+                : List.of(reference.toString());
+        for (String key : keys) {
+            Optional<String> digest = refs.get(key);
+            if (digest.isPresent()) {
+                return Optional.of(Map.entry(key, digest.get()));
+            }
         }
+        return Optional.empty();
+    }
+
+    private Optional<UnikernelImage> cached(ImageReference reference, String asWritten) throws WorkloadException, IOException {
+        Optional<String> digest = lookup(reference).map(Map.Entry::getValue);
         if (digest.isEmpty() && reference.pinned()) {
             digest = Optional.of(reference.digest());
         }
