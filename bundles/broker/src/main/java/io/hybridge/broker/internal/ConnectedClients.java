@@ -6,9 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.messages.InterceptConnectMessage;
 import io.moquette.interception.messages.InterceptConnectionLostMessage;
@@ -21,7 +18,6 @@ import io.moquette.interception.messages.InterceptDisconnectMessage;
  */
 final class ConnectedClients extends AbstractInterceptHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectedClients.class);
     private static final String ANONYMOUS = "";
 
     private final Map<String, String> usernameByClientId = new ConcurrentHashMap<>();
@@ -55,7 +51,7 @@ final class ConnectedClients extends AbstractInterceptHandler {
 
     @Override
     public void onSessionLoopError(Throwable error) {
-        LOG.error("MQTT session loop failed", error);
+        // not asked for (see getInterceptedMessageTypes); SessionLoopWatch handles these
     }
 
     List<String> clientIdsOf(String username) {

@@ -1,6 +1,7 @@
 package io.hybridge.broker.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,11 @@ import io.hybridge.api.health.HealthStatus;
  * {@link io.hybridge.api.bus.LocalBus} service; the service is withdrawn before the broker stops
  * or restarts, so users of the bus see a restart as the service going and coming back.
  *
+ * <p>When one of Moquette's session loops dies (see {@link SessionLoopWatch}), the supervisor
+ * restarts the broker on the same configuration: every client is disconnected and reconnects,
+ * which beats leaving the clients of the dead loop without a CONNACK for good. Health stays UP
+ * and counts these restarts.
+ *
  * <p>Persistence is off (see {@link MoquetteBroker}), so there is no data directory.
  */
 @Component(service = HealthContributor.class, immediate = true, configurationPid = LocalBroker.PID,
@@ -56,6 +62,7 @@ public final class LocalBroker implements HealthContributor {
     private final Function<String, String> frameworkProperties;
     private final Accounts accounts;
     private final BusRegistrar busRegistrar;
+    private final Starter starter;
     private final Consumer<String> revocations = this::accountRevoked;
     private final ConnectedClients clients = new ConnectedClients();
     private final ExecutorService supervisor = Executors.newSingleThreadExecutor(task -> {
@@ -68,6 +75,20 @@ public final class LocalBroker implements HealthContributor {
     private volatile State state = new State(HealthStatus.STARTING, "starting", null, null);
     /** Withdraws the running broker's bus service; supervisor thread only. */
     private Runnable busRegistration = () -> { };
+    /** How many brokers were started; a loop failure counts only for the run still going. Supervisor only. */
+    private int runs;
+    /** Restarts after a session loop died, and why the last one happened; for health(). */
+    private volatile int failureRestarts;
+    private volatile String lastFailure = "";
+
+    /** Starts one Moquette run; tests pass one that makes a session loop fail on purpose. */
+    @FunctionalInterface
+    interface Starter {
+        Starter MOQUETTE = MoquetteBroker::start;
+
+        MoquetteBroker start(BrokerSettings settings, AccessPolicy policy, ConnectedClients clients,
+                Consumer<Throwable> loopFailed) throws Exception;
+    }
 
     @Activate
     public LocalBroker(BrokerConfig config, Map<String, Object> properties, BundleContext context,
@@ -84,6 +105,12 @@ public final class LocalBroker implements HealthContributor {
     /** @param busRegistrar offers each running broker's bus to other bundles */
     LocalBroker(BrokerConfig config, Map<String, ?> properties, Function<String, String> frameworkProperties,
             Accounts accounts, BusRegistrar busRegistrar) {
+        this(config, properties, frameworkProperties, accounts, busRegistrar, Starter.MOQUETTE);
+    }
+
+    LocalBroker(BrokerConfig config, Map<String, ?> properties, Function<String, String> frameworkProperties,
+            Accounts accounts, BusRegistrar busRegistrar, Starter starter) {
+        this.starter = starter;
         this.frameworkProperties = frameworkProperties;
         this.accounts = accounts;
         this.busRegistrar = busRegistrar;
@@ -155,6 +182,10 @@ public final class LocalBroker implements HealthContributor {
         details.put("accounts", accounts.count());
         details.put("clients", current.broker.connectedClients());
         details.put("bus.subscriptions", current.broker.busSubscriptions());
+        details.put("restarts.after.failure", failureRestarts);
+        if (!lastFailure.isEmpty()) {
+            details.put("last.failure", lastFailure);
+        }
         return Health.of(current.status, current.message, details);
     }
 
@@ -218,7 +249,9 @@ public final class LocalBroker implements HealthContributor {
     }
 
     private MoquetteBroker start(BrokerSettings settings) throws Exception {
-        MoquetteBroker broker = MoquetteBroker.start(settings, new AccessPolicy(accounts, settings.anonymous()), clients);
+        int run = ++runs;
+        MoquetteBroker broker = starter.start(settings, new AccessPolicy(accounts, settings.anonymous()), clients,
+                error -> sessionLoopFailed(run, error));
         try {
             busRegistration = busRegistrar.register(broker.bus(), settings);
         } catch (RuntimeException e) {
@@ -226,6 +259,42 @@ public final class LocalBroker implements HealthContributor {
             LOG.warn("Local MQTT broker runs, but its in-process bus could not be offered as a service: {}", e.toString());
         }
         return broker;
+    }
+
+    /** On the dying loop's thread: hand the restart to the supervisor. */
+    private void sessionLoopFailed(int run, Throwable error) {
+        try {
+            supervisor.execute(() -> restartAfterLoopFailure(run, error));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // deactivating: the broker is going away anyway
+        }
+    }
+
+    private void restartAfterLoopFailure(int run, Throwable error) {
+        State current = state;
+        if (run != runs || current.broker == null) {
+            return; // that run has ended already: loops can fail while a broker stops
+        }
+        String reason = describe(error);
+        LOG.error("Local MQTT broker: one of Moquette's session loops died ({}); restarting the broker on {}:{} so that"
+                + " the clients it served can connect again (all clients reconnect)", reason,
+                current.settings.host(), current.settings.port(), error);
+        failureRestarts++;
+        lastFailure = Instant.now() + ": " + reason;
+        stopRunning();
+        state = new State(HealthStatus.STARTING, "restarting after a session loop died: " + reason, null, current.settings);
+        try {
+            MoquetteBroker broker = start(current.settings);
+            state = new State(HealthStatus.UP, "listening on " + current.settings.host() + ":" + current.settings.port()
+                    + " (restarted after a session loop died: " + reason + ")", broker, current.settings);
+            LOG.info("Local MQTT broker listening again on {}:{}", current.settings.host(), current.settings.port());
+        } catch (Exception | LinkageError e) {
+            LOG.error("Local MQTT broker could not start again after a session loop died: {}", describe(e));
+            LOG.debug("Local MQTT broker start failure", e);
+            state = new State(HealthStatus.DOWN, "could not start again on " + current.settings.host() + ":"
+                    + current.settings.port() + " after a session loop died (" + reason + "): " + describe(e), null,
+                    current.settings);
+        }
     }
 
     private void stopRunning() {

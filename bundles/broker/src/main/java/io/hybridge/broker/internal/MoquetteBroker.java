@@ -3,10 +3,13 @@ package io.hybridge.broker.internal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import io.hybridge.api.bus.LocalBus;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
+import io.moquette.broker.security.IAuthorizatorPolicy;
 
 /**
  * One running Moquette instance, listening on plain TCP.
@@ -34,16 +37,18 @@ final class MoquetteBroker {
     /**
      * Starts listening; blocks until the port is bound.
      *
+     * @param policy who may connect, publish and subscribe
+     * @param loopFailed told when one of Moquette's session loops dies (see {@link SessionLoopWatch})
      * @throws RuntimeException when Moquette cannot start, e.g. the port is in use (its message
      *     names the port)
      */
-    static MoquetteBroker start(BrokerSettings settings, AccessPolicy policy, ConnectedClients clients)
-            throws Exception {
+    static <P extends IAuthenticator & IAuthorizatorPolicy> MoquetteBroker start(BrokerSettings settings, P policy,
+            ConnectedClients clients, Consumer<Throwable> loopFailed) throws Exception {
         Server server = new Server();
         MoquetteBus bus = new MoquetteBus(server);
         try {
-            server.startServer(new MemoryConfig(properties(settings)), List.of(clients, bus.interceptor()), null,
-                    policy, policy);
+            server.startServer(new MemoryConfig(properties(settings)),
+                    List.of(clients, bus.interceptor(), new SessionLoopWatch(loopFailed)), null, policy, policy);
         } catch (Exception | LinkageError e) {
             bus.close();
             try {
