@@ -76,7 +76,9 @@ class OtaOverCloudIT {
      * feature archive with path traversal are each FAILED with that reason and the installed
      * version stays; a new version whose activator fails is ROLLED_BACK naming the bundle, and the
      * previous version is active again; the console's OTA page shows the unit and the rolled-back
-     * job with its reason; uninstall removes it.
+     * job with its reason; a second unit updating the same bundle takes it over: uninstalling the
+     * first leaves the bundle to it, uninstalling the second removes the bundle (it did not exist
+     * before the first).
      */
     @Test
     void installsSignedBundlesRefusesBadOnesAndRollsBackAFailingVersion() throws Exception {
@@ -145,14 +147,29 @@ class OtaOverCloudIT {
             assertThat(page.body()).contains("id='ota-installed'").contains("<td>ota-demo</td><td>1.0.0</td>")
                     .contains("data-status='ROLLED_BACK'").contains("did not start");
 
-            long uninstall = jobs.incrementAndGet();
-            assertThat(request(kapua, gw, "EXEC/uninstall", Map.of("dp.name", "ota-demo", "job.id", uninstall))
-                    .metric("response.code")).isEqualTo(200);
-            Wait.until("uninstall notification COMPLETED", DEADLINE,
-                    () -> "COMPLETED".equals(lastUninstallStatus(kapua, uninstall)));
+            // another unit takes the bundle over: uninstalling the first one leaves it to that unit,
+            // and uninstalling that one restores what was there before both (nothing)
+            byte[] v3 = bundle("io.hybridge.test.ota", "3.0.0", null, null);
+            units.put("ota-3.0.0.jar", v3);
+            long takeover = install(kapua, gw, units, "ota-3.0.0.jar", v3, "ota-other", "3.0.0", Map.of());
+            awaitInstall(kapua, takeover, "COMPLETED");
+            assertThat(bundleState(kapua, gw, "io.hybridge.test.ota")).isEqualTo("3.0.0 ACTIVE");
+
+            uninstall(kapua, gw, "ota-demo");
+            assertThat(bundleState(kapua, gw, "io.hybridge.test.ota")).as("left to ota-other").isEqualTo("3.0.0 ACTIVE");
+            assertThat(request(kapua, gw, "GET/packages", Map.of()).body()).doesNotContain("ota-demo").contains("ota-other");
+
+            uninstall(kapua, gw, "ota-other");
             assertThat(bundleState(kapua, gw, "io.hybridge.test.ota")).isNull();
-            assertThat(request(kapua, gw, "GET/packages", Map.of()).body()).doesNotContain("ota-demo");
+            assertThat(request(kapua, gw, "GET/packages", Map.of()).body()).doesNotContain("ota-other");
         }
+    }
+
+    private void uninstall(KapuaClient kapua, String gw, String unit) throws Exception {
+        long job = jobs.incrementAndGet();
+        assertThat(request(kapua, gw, "EXEC/uninstall", Map.of("dp.name", unit, "job.id", job)).metric("response.code"))
+                .isEqualTo(200);
+        Wait.until("uninstall of " + unit + " COMPLETED", DEADLINE, () -> "COMPLETED".equals(lastUninstallStatus(kapua, job)));
     }
 
     /**

@@ -22,6 +22,12 @@ record BundleChange(String location, String symbolicName, String version, String
         return previousJar == null;
     }
 
+    /** This change, undone to what {@code earlier} (an earlier change of the same bundle) replaced. */
+    BundleChange replacing(BundleChange earlier) {
+        return new BundleChange(location, symbolicName, version, jar, earlier.previousVersion, earlier.previousJar,
+                earlier.wasActive);
+    }
+
     Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("location", location);
