@@ -78,7 +78,8 @@ class OtaOverCloudIT {
      * previous version is active again; the console's OTA page shows the unit and the rolled-back
      * job with its reason; a second unit updating the same bundle takes it over: uninstalling the
      * first leaves the bundle to it, uninstalling the second removes the bundle (it did not exist
-     * before the first).
+     * before the first); installing a stored unit again does not download it, and still checks its
+     * signature.
      */
     @Test
     void installsSignedBundlesRefusesBadOnesAndRollsBackAFailingVersion() throws Exception {
@@ -162,6 +163,16 @@ class OtaOverCloudIT {
             uninstall(kapua, gw, "ota-other");
             assertThat(bundleState(kapua, gw, "io.hybridge.test.ota")).isNull();
             assertThat(request(kapua, gw, "GET/packages", Map.of()).body()).doesNotContain("ota-other");
+
+            // a unit the gateway has stored already is checked again and installed without a download
+            int fetched = units.requests("ota-3.0.0.jar");
+            assertThat(fetched).isEqualTo(1);
+            long again = install(kapua, gw, units, "ota-3.0.0.jar", v3, "ota-other", "3.0.0", Map.of());
+            awaitInstall(kapua, again, "COMPLETED");
+            assertThat(bundleState(kapua, gw, "io.hybridge.test.ota")).isEqualTo("3.0.0 ACTIVE");
+            refused(kapua, gw, units, "ota-3.0.0.jar", v3, Map.of("dp.signature", sign(stranger, v3), "dp.signature.key",
+                    keyId(stranger)), "bad signature: key " + keyId(stranger) + " is not trusted");
+            assertThat(units.requests("ota-3.0.0.jar")).as("both jobs took the stored unit").isEqualTo(fetched);
         }
     }
 
@@ -812,6 +823,7 @@ class OtaOverCloudIT {
         private final HttpServer server;
         private final Map<String, byte[]> files = new ConcurrentHashMap<>();
         final Map<String, Long> rangeFrom = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
         volatile long holdAfter = -1;
         private final CountDownLatch released = new CountDownLatch(1);
 
@@ -820,6 +832,7 @@ class OtaOverCloudIT {
             server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.createContext("/", exchange -> {
                 String name = exchange.getRequestURI().getPath().substring(1);
+                requests.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
                 byte[] body = files.get(name);
                 if (body == null) {
                     exchange.sendResponseHeaders(404, -1);
@@ -861,6 +874,11 @@ class OtaOverCloudIT {
 
         void release() {
             released.countDown();
+        }
+
+        int requests(String name) {
+            AtomicInteger count = requests.get(name);
+            return count == null ? 0 : count.get();
         }
 
         String uri(String name) {

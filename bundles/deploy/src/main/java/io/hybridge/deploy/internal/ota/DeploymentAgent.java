@@ -267,7 +267,7 @@ public final class DeploymentAgent implements BirthContributor, HealthContributo
         job.version = unit.version();
         job.requester = requester;
         job.unitType = unit.type();
-        job.changes = new ArrayList<>(unit.changes());
+        job.changes = new ArrayList<>(installed.changesToUndo(name));
         job.step = Job.Step.SWITCHING;
         job.startedAt = System.currentTimeMillis();
         runner.submit(job, () -> runner.runUninstall(job));

@@ -175,6 +175,11 @@ final class JobRunner {
         journal.save(job);
         notify(job, "download", JobPayloads.download(job));
         UnitHash expected = job.hash == null ? null : UnitHash.parse(job.hash);
+        Optional<Path> already = expected != null && expected.isSha256() ? store.unit(expected.hex()) : Optional.empty();
+        if (already.isPresent()) {
+            useStoredUnit(job, already.get(), expected);
+            return;
+        }
         Downloader.Result result;
         long t0 = System.nanoTime();
         try {
@@ -218,6 +223,29 @@ final class JobRunner {
         notify(job, "download", JobPayloads.download(job));
         LOG.info("OTA job {}: {} {} downloaded in {} ms and verified in {} ms ({} bytes, sha256 {})", job.id, job.name,
                 job.version, job.transferMillis, job.verifyMillis, result.size(), sha256);
+    }
+
+    /**
+     * The unit with the expected SHA-256 is in the store already (an earlier job downloaded it: a
+     * reinstall, a unit rolled back and tried again): it is checked as a download would be
+     * (signature, content) and used without fetching it again.
+     */
+    private void useStoredUnit(Job job, Path unit, UnitHash expected) throws DeployException, IOException {
+        long size = Files.size(unit);
+        long t0 = System.nanoTime();
+        verify(job, new Downloader.Result(HexFormat.of().parseHex(expected.hex()), null, size), unit);
+        job.transferMillis = 0;
+        job.verifyMillis = (System.nanoTime() - t0) / 1_000_000;
+        job.unitFile = unit.toString();
+        job.sha256 = expected.hex();
+        job.downloadSize = size;
+        job.downloadProgress = 100;
+        job.downloadStatus = Job.COMPLETED;
+        job.step = Job.Step.DOWNLOADED;
+        journal.save(job);
+        notify(job, "download", JobPayloads.download(job));
+        LOG.info("OTA job {}: {} {} is in the unit store already ({} bytes, sha256 {}); checked, not downloaded again",
+                job.id, job.name, job.version, size, job.sha256);
     }
 
     /** Hash, signature and content checks: a unit that fails any of them is refused before install. */

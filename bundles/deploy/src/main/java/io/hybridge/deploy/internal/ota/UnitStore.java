@@ -10,6 +10,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
@@ -47,6 +48,27 @@ final class UnitStore {
         AtomicFiles.fsync(file);
         AtomicFiles.move(file, target);
         return target;
+    }
+
+    /**
+     * The unit stored under that SHA-256, when it is there and its content still hashes to it. A
+     * copy that does not (a damaged card) is removed, so that the unit is downloaded again.
+     */
+    Optional<Path> unit(String sha256Hex) throws IOException {
+        Path file = dir.resolve(sha256Hex + ".unit");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        MessageDigest sha256 = Digests.sha256();
+        try (InputStream in = Files.newInputStream(file);
+                OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
+            in.transferTo(out);
+        }
+        if (HexFormat.of().formatHex(sha256.digest()).equals(sha256Hex)) {
+            return Optional.of(file);
+        }
+        Files.delete(file);
+        return Optional.empty();
     }
 
     /** Copies a stream into the store, hashing as it goes. */
