@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class SelfUpdateIT {
      * when it started, and the tests' gateways inherit this JVM's dispositions — under
      * {@code nohup} every SIGHUP below would be lost and each test would time out instead.
      */
-    @org.junit.jupiter.api.BeforeAll
+    @BeforeAll
     static void sighupReachesTheGateways() throws IOException {
         String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
                 .map(l -> l.substring("SigIgn:".length()).strip()).findFirst().orElse("0");

@@ -107,7 +107,7 @@ public final class GatewayFleet implements AutoCloseable {
                         },
                         // what the gateway said at the deadline: a failure here must explain itself
                         () -> "/health " + gateway.healthStatusCode() + ": " + gateway.health() + "\nlog tail:\n"
-                                + gateway.log().substring(Math.max(0, gateway.log().length() - 6000)))));
+                                + gateway.logTail())));
             }
             for (Future<?> f : ready) {
                 f.get();

@@ -108,7 +108,7 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new AssertionError("gateway exited with " + process.exitValue() + ":\n" + consoleLog());
             }
             return healthStatusCode() == 200;
-        }, () -> "log:\n" + tail());
+        }, () -> "log:\n" + logTail());
     }
 
     public int healthStatusCode() {
@@ -145,7 +145,7 @@ public final class GatewayProcess implements AutoCloseable {
         try {
             if (!process.waitFor(45, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("gateway did not stop within 45 s of SIGTERM:\n" + tail());
+                throw new AssertionError("gateway did not stop within 45 s of SIGTERM:\n" + logTail());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -222,7 +222,8 @@ public final class GatewayProcess implements AutoCloseable {
         return read(home.resolve("var/log/test-console.log"));
     }
 
-    private String tail() {
+    /** The end of what the gateway printed: enough to say why it did not come up or go down. */
+    public String logTail() {
         String log = consoleLog();
         return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
     }

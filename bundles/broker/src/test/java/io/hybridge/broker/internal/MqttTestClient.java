@@ -16,7 +16,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * <p>Like a production client it connects again when the broker drops it right after the
  * CONNACK: Moquette 0.17 marks a connection connected in a listener that can run after the
  * client's next packet was read, and then drops the connection ("SUBSCRIBE received on already
- * closed connection"), about once in a few hundred connects on loopback. Only the first request
+ * closed connection"), once in 300 to 1,500 connects on loopback here. Only the first request
  * after a connect is retried, once; any other lost connection fails the test.
  */
 final class MqttTestClient implements AutoCloseable {

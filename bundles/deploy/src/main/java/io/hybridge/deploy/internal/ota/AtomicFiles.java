@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes that survive {@code kill -9} and power cuts whole or not at all: a temporary file
@@ -15,6 +19,16 @@ import java.nio.file.StandardOpenOption;
  * itself is durable). A reader sees the old content or the new, never a torn file.
  */
 final class AtomicFiles {
+
+    /**
+     * Flushes downloads in the background: write-back during a transfer and the final fsync while
+     * the job checks the file. One thread: flushes of one disk do not go faster side by side.
+     */
+    private static final ExecutorService WRITEBACK = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "hybridge-ota-writeback");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private AtomicFiles() {
     }
@@ -43,19 +57,8 @@ final class AtomicFiles {
         syncDirectory(target.getParent());
     }
 
-    /**
-     * Flushes downloads in the background: write-back during a transfer and the final fsync while
-     * the job checks the file. One thread: flushes of one disk do not go faster side by side.
-     */
-    private static final java.util.concurrent.ExecutorService WRITEBACK =
-            java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
-                Thread thread = new Thread(task, "hybridge-ota-writeback");
-                thread.setDaemon(true);
-                return thread;
-            });
-
     /** {@code channel.force(false)} on the write-back thread. */
-    static java.util.concurrent.Future<?> forceLater(FileChannel channel) {
+    static Future<?> forceLater(FileChannel channel) {
         return WRITEBACK.submit(() -> {
             channel.force(false);
             return null;
@@ -63,7 +66,7 @@ final class AtomicFiles {
     }
 
     /** {@link #fsync} on the write-back thread. */
-    static java.util.concurrent.Future<?> fsyncLater(Path file) {
+    static Future<?> fsyncLater(Path file) {
         return WRITEBACK.submit(() -> {
             fsync(file);
             return null;
@@ -74,13 +77,13 @@ final class AtomicFiles {
      * Waits for a background flush without reporting its failure: whoever needs the file durable
      * fsyncs it again ({@link UnitStore#adopt}) and that fsync says what is wrong with the disk.
      */
-    static void awaitFlush(java.util.concurrent.Future<?> flush) throws InterruptedException {
+    static void awaitFlush(Future<?> flush) throws InterruptedException {
         if (flush == null) {
             return;
         }
         try {
             flush.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             // reported by the fsync that follows
         }
     }

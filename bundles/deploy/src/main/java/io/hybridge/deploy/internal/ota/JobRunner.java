@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -201,7 +202,7 @@ final class JobRunner {
         job.transferMillis = (t1 - t0) / 1_000_000;
         // the file's pages go to the disk while it is checked (both take tens of milliseconds
         // for a large unit); adopt() fsyncs again, which is then cheap, and reports a failure
-        java.util.concurrent.Future<?> flushed = AtomicFiles.fsyncLater(part);
+        Future<?> flushed = AtomicFiles.fsyncLater(part);
         try {
             verify(job, result, part);
         } catch (DeployException e) {
@@ -212,15 +213,7 @@ final class JobRunner {
         }
         job.verifyMillis = (System.nanoTime() - t1) / 1_000_000;
         String sha256 = HexFormat.of().formatHex(result.sha256());
-        Path stored = store.adopt(part, sha256, "unit");
-        job.unitFile = stored.toString();
-        job.sha256 = sha256;
-        job.downloadSize = result.size();
-        job.downloadProgress = 100;
-        job.downloadStatus = Job.COMPLETED;
-        job.step = Job.Step.DOWNLOADED;
-        journal.save(job);
-        notify(job, "download", JobPayloads.download(job));
+        downloaded(job, store.adopt(part, sha256, "unit"), sha256, result.size());
         LOG.info("OTA job {}: {} {} downloaded in {} ms and verified in {} ms ({} bytes, sha256 {})", job.id, job.name,
                 job.version, job.transferMillis, job.verifyMillis, result.size(), sha256);
     }
@@ -236,16 +229,21 @@ final class JobRunner {
         verify(job, new Downloader.Result(HexFormat.of().parseHex(expected.hex()), null, size), unit);
         job.transferMillis = 0;
         job.verifyMillis = (System.nanoTime() - t0) / 1_000_000;
+        downloaded(job, unit, expected.hex(), size);
+        LOG.info("OTA job {}: {} {} is in the unit store already ({} bytes, sha256 {}); checked, not downloaded again",
+                job.id, job.name, job.version, size, job.sha256);
+    }
+
+    /** The checked unit is in the store: the job's download is COMPLETED, journalled and notified. */
+    private void downloaded(Job job, Path unit, String sha256, long size) throws IOException {
         job.unitFile = unit.toString();
-        job.sha256 = expected.hex();
+        job.sha256 = sha256;
         job.downloadSize = size;
         job.downloadProgress = 100;
         job.downloadStatus = Job.COMPLETED;
         job.step = Job.Step.DOWNLOADED;
         journal.save(job);
         notify(job, "download", JobPayloads.download(job));
-        LOG.info("OTA job {}: {} {} is in the unit store already ({} bytes, sha256 {}); checked, not downloaded again",
-                job.id, job.name, job.version, size, job.sha256);
     }
 
     /** Hash, signature and content checks: a unit that fails any of them is refused before install. */
