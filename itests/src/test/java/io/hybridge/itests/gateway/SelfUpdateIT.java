@@ -66,7 +66,9 @@ class SelfUpdateIT {
             Wait.until("slot b ready", SWITCH_DEADLINE, () -> gateway.log().contains("Hybridge 0.1.0-it2 framework started")
                     && gateway.healthStatusCode() == 200);
             long readyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switched);
-            awaitSlots(gateway, "slot b confirmed and current", () -> "b".equals(slotFile(gateway, "current")));
+            // the launcher writes current, then the history, then deletes trial: that deletion is the commit
+            awaitSlots(gateway, "slot b confirmed and current", () -> "b".equals(slotFile(gateway, "current"))
+                    && !Files.exists(slots(gateway).resolve("trial")));
             System.out.println("SelfUpdateIT: framework stop with next pending to slot b ready: " + readyMs
                     + " ms; to confirmed (2 s gate): " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - switched) + " ms");
             assertThat(gateway.alive()).as("one gateway process throughout").isTrue();
