@@ -279,10 +279,11 @@ public final class LocalBroker implements HealthContributor {
         LOG.error("Local MQTT broker: one of Moquette's session loops died ({}); restarting the broker on {}:{} so that"
                 + " the clients it served can connect again (all clients reconnect)", reason,
                 current.settings.host(), current.settings.port(), error);
-        failureRestarts++;
-        lastFailure = Instant.now() + ": " + reason;
         stopRunning();
         state = new State(HealthStatus.STARTING, "restarting after a session loop died: " + reason, null, current.settings);
+        // counted once the old broker is gone from health(): its details never show the new count
+        failureRestarts++;
+        lastFailure = Instant.now() + ": " + reason;
         try {
             MoquetteBroker broker = start(current.settings);
             state = new State(HealthStatus.UP, "listening on " + current.settings.host() + ":" + current.settings.port()
